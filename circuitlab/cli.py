@@ -1,0 +1,275 @@
+"""The ``circuitlab`` command line.
+
+Heavy parts (torch, torch-geometric) are imported only by the commands that need
+them.  A user error (any ``ValueError``, which every typed circuitlab error is)
+becomes one line on stderr and exit code 2, with no traceback.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import click
+import numpy as np
+
+from . import __version__
+
+# commands that live in the optional packages, loaded on first use
+LAZY_COMMANDS = {
+    "train-lgn": ("circuitlab.lgn.cli", "train_lgn_command", "Train a differentiable logic gate network."),
+    "export-lgn": ("circuitlab.lgn.cli", "export_lgn_command", "Compile a trained LGN checkpoint to AIGER/Verilog/BLIF."),
+    "train-gnn": ("circuitlab.gnn.cli", "train_gnn_command", "Train the CASCAD-style GNN on simulation labels."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS:
+            module, attr, _ = LAZY_COMMANDS[name]
+            try:
+                return getattr(importlib.import_module(module), attr)
+            except (ImportError, AttributeError) as e:
+                raise click.ClickException(f"command {name!r} is unavailable: {e}") from None
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(n, c.get_short_help_str(60)) for n, c in sorted(self.commands.items())]
+        rows += [(n, h) for n, (_, _, h) in sorted(LAZY_COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="circuitlab")
+def cli():
+    """circuitlab: AIGs, AIGER, simulation, CNF and solving."""
+
+
+# ---------------------------------------------------------------------------- helpers
+def _read_circuit(path):
+    from .aiger import read_aiger
+
+    return read_aiger(path)
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, indent=2, default=str))
+
+
+def _bits(arr) -> str:
+    return "".join("1" if b else "0" for b in arr)
+
+
+def _parse_bits(s: str, n: int, what: str):
+    s = s.strip()
+    if len(s) != n or set(s) - {"0", "1"}:
+        raise click.BadParameter(f"{what} must be {n} characters of 0/1, got {s[:40]!r}")
+    return [c == "1" for c in s]
+
+
+# ---------------------------------------------------------------------------- commands
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def info(file, as_json):
+    """Sizes and depth of an AIGER circuit."""
+    aig = _read_circuit(file)
+    st = aig.stats()
+    if as_json:
+        _echo_json({"file": file, **st})
+    else:
+        click.echo(f"{file}: " + " ".join(f"{k}={v}" for k, v in st.items()))
+
+
+@cli.command()
+@click.argument("src", type=click.Path(dir_okay=False))
+@click.argument("dst", type=click.Path(dir_okay=False))
+def convert(src, dst):
+    """Convert SRC (.aag/.aig) to DST, format by extension: .aag .aig .v .blif .dot"""
+    from .aiger import write_aiger
+    from .export import to_blif, to_dot, to_verilog
+    from .fileio import atomic_write
+
+    writers = {".v": to_verilog, ".blif": to_blif, ".dot": to_dot}
+    ext = Path(dst).suffix.lower()
+    if ext not in (".aag", ".aig", *writers):
+        raise click.BadParameter(f"unknown output extension {ext!r}; use .aag .aig .v .blif .dot")
+    aig = _read_circuit(src)
+    if ext in (".aag", ".aig"):
+        write_aiger(aig, dst)
+    else:
+        atomic_write(dst, writers[ext](aig))
+    click.echo(f"wrote {dst}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-i", "--input", "vectors", multiple=True, help="An input vector as 0/1 characters (repeatable).")
+@click.option("--patterns", default=65536, show_default=True, help="Random patterns for output probabilities.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def sim(file, vectors, patterns, seed, as_json):
+    """Simulate input vectors, or estimate output probabilities (exact for <= 20 inputs)."""
+    from .sim import evaluate, lit_values, signal_probabilities
+
+    aig = _read_circuit(file)
+    n = aig.num_inputs + aig.num_latches
+    if vectors:
+        rows = [_parse_bits(v, n, "--input") for v in vectors]
+        outs = evaluate(aig, rows)
+        res = [{"input": v, "output": _bits(o)} for v, o in zip(vectors, outs)]
+        if as_json:
+            _echo_json(res)
+        else:
+            for r in res:
+                click.echo(f"{r['input']} -> {r['output']}")
+        return
+    if patterns <= 0:
+        raise click.BadParameter("--patterns must be positive")
+    p = signal_probabilities(aig, num_patterns=patterns, seed=seed)
+    po = np.where(aig.outputs & 1, 1 - p[aig.outputs >> 1], p[aig.outputs >> 1])
+    names = [nm or f"o{k}" for k, nm in enumerate(aig.output_names)]
+    exact = n <= 20
+    if as_json:
+        _echo_json({"exact": exact, "p_one": dict(zip(names, po.round(6).tolist()))})
+    else:
+        click.echo(f"P(output = 1), {'exact' if exact else f'{patterns} random patterns'}:")
+        for nm, v in zip(names, po):
+            click.echo(f"  {nm}: {v:.6f}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="DIMACS file to write.")
+@click.option("--encoding", type=click.Choice(["tseitin", "pg"]), default="tseitin", show_default=True)
+def cnf(file, output, encoding):
+    """Encode FILE as DIMACS CNF asserting that some output is 1."""
+    from .cnf import encode, write_dimacs
+
+    aig = _read_circuit(file)
+    enc = encode(aig, method=encoding)
+    write_dimacs(enc.cnf, output, comments=[f"circuitlab {encoding} encoding of {Path(file).name}",
+                                            "AIG variable v is CNF variable v+1; variable 1 is constant false"])
+    click.echo(f"wrote {output}: {enc.cnf.nv} variables, {len(enc.cnf.clauses)} clauses")
+
+
+@cli.command(name="miter")
+@click.argument("a", type=click.Path(dir_okay=False))
+@click.argument("b", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+def miter_cmd(a, b, output):
+    """Write the miter of A and B (output 1 where they differ)."""
+    from .aiger import write_aiger
+    from .miter import miter
+
+    m = miter(_read_circuit(a), _read_circuit(b))
+    write_aiger(m, output)
+    click.echo(f"wrote {output}: {m}")
+
+
+def _is_dimacs(path: str) -> bool:
+    if Path(path).suffix.lower() in (".cnf", ".dimacs"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64).lstrip()
+    except OSError:
+        return False
+    return head[:1] in (b"c", b"p")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--timeout", type=float, default=None, help="Wall-clock limit in seconds.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def solve(file, timeout, as_json):
+    """Is some output of an AIGER FILE satisfiable (or a DIMACS FILE)?  Exit 10 SAT, 20 UNSAT, 0 unknown."""
+    from circuitlab.solvers import SAT, solve_aig, solve_cnf
+
+    if timeout is not None and timeout < 0:
+        raise click.BadParameter(f"--timeout must be non-negative, got {timeout}")
+    if _is_dimacs(file):
+        from .cnf import read_dimacs
+
+        res = solve_cnf(read_dimacs(file), timeout=timeout)
+        aig = None
+    else:
+        aig = _read_circuit(file)
+        res = solve_aig(aig, timeout=timeout)
+    if as_json:
+        out = {"file": file, **res.to_json()}
+        if res.status == SAT and aig is None:
+            out["model"] = res.model
+        _echo_json(out)
+    else:
+        click.echo(f"s {'SATISFIABLE' if res.status == SAT else res.name if res.status else 'UNKNOWN'}"
+                   .replace("s UNSAT", "s UNSATISFIABLE"))
+        if res.status == SAT:
+            if aig is not None:
+                click.echo(f"v inputs {_bits(res.inputs)}  (verified by simulation)")
+            else:
+                click.echo("v " + " ".join(map(str, res.model)) + " 0")
+        click.echo(f"c backend {res.backend}, {res.time:.3f} s")
+    sys.exit(res.status)
+
+
+@cli.command()
+@click.argument("a", type=click.Path(dir_okay=False))
+@click.argument("b", type=click.Path(dir_okay=False))
+@click.option("--timeout", type=float, default=None, help="Wall-clock limit in seconds.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def lec(a, b, timeout, as_json):
+    """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown."""
+    from circuitlab.solvers import SAT, UNSAT, check_equivalence
+
+    if timeout is not None and timeout < 0:
+        raise click.BadParameter(f"--timeout must be non-negative, got {timeout}")
+    ca = _read_circuit(a)
+    res = check_equivalence(ca, _read_circuit(b), timeout=timeout)
+    verdict = {UNSAT: "EQUIVALENT", SAT: "NOT EQUIVALENT"}.get(res.status, "UNKNOWN")
+    out = {"a": a, "b": b, "verdict": verdict, **res.to_json()}
+    if res.status == SAT:
+        names = [nm or f"o{k}" for k, nm in enumerate(ca.output_names)]
+        out["counterexample"] = _bits(res.inputs)
+        out["differing_outputs"] = [names[k] for k in res.stats["differing_outputs"]]
+    if as_json:
+        _echo_json(out)
+    else:
+        click.echo(verdict)
+        if res.status == SAT:
+            shown = ", ".join(out["differing_outputs"][:8])
+            click.echo(f"counterexample (inputs of A, in order): {out['counterexample']}")
+            click.echo(f"differing outputs: {shown}  (verified by simulating both circuits)")
+        click.echo(f"c backend {res.backend}, {res.time:.3f} s")
+    sys.exit({UNSAT: 0, SAT: 1}.get(res.status, 3))
+
+
+# ---------------------------------------------------------------------------- entry point
+def main(argv=None) -> int:
+    try:
+        cli.main(args=argv, prog_name="circuitlab", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.exceptions.Abort:
+        click.echo("circuitlab: interrupted", err=True)
+        return 130
+    except click.ClickException as e:
+        click.echo(f"circuitlab: error: {e.format_message()}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("circuitlab: interrupted", err=True)
+        return 130
+    except (ValueError, OSError) as e:
+        click.echo(f"circuitlab: error: {e}", err=True)
+        return 2
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else 0
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Bit-parallel simulation and signal probabilities.
+
+Every value is a row of ``uint64`` words: bit ``k`` of word ``w`` is pattern
+``64 * w + k``.  Gates are evaluated level by level over the AIG arrays, so each
+level costs a handful of numpy calls regardless of its width.
+
+The same levelized traversal (:func:`propagate`) also computes the classical
+independence (COP) signal-probability estimate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .aig import AIG
+from .errors import CircuitError
+
+ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+EXHAUSTIVE_LIMIT = 20
+
+
+@dataclass
+class _Level:
+    lhs: np.ndarray  # [n] variables defined at this level
+    v0: np.ndarray
+    v1: np.ndarray
+    c0: np.ndarray  # [n] bool: fanin 0 complemented
+    c1: np.ndarray
+
+
+def schedule(aig: AIG) -> list[_Level]:
+    """The levelized evaluation order of ``aig`` (cached on the object)."""
+    key = (aig.ands.ctypes.data, aig.ands.shape, aig.num_inputs, aig.num_latches)
+    cached = getattr(aig, "_schedule", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    first = aig.first_and_var
+    plan = []
+    for idx in aig.level_order():
+        f = aig.ands[idx]
+        plan.append(_Level(first + idx, f[:, 0] >> 1, f[:, 1] >> 1,
+                           (f[:, 0] & 1).astype(bool), (f[:, 1] & 1).astype(bool)))
+    aig._schedule = (key, plan)
+    return plan
+
+
+def propagate(aig: AIG, values: np.ndarray, gate) -> np.ndarray:
+    """Fill ``values[first_and_var:]`` in topological order.
+
+    Args:
+        values: ``[M+1, ...]`` array with the constant, input and latch rows set.
+        gate: ``gate(x0, c0, x1, c1) -> out``, where ``x0, x1`` are the fanin rows
+            ``[n, ...]`` and ``c0, c1`` the complement flags ``[n]``.
+    """
+    for lv in schedule(aig):
+        values[lv.lhs] = gate(values[lv.v0], lv.c0, values[lv.v1], lv.c1)
+    return values
+
+
+def _and_words(x0, c0, x1, c1):
+    m0 = np.where(c0, ONES, np.uint64(0))[:, None]
+    m1 = np.where(c1, ONES, np.uint64(0))[:, None]
+    return (x0 ^ m0) & (x1 ^ m1)
+
+
+def _and_prob(p0, c0, p1, c1):
+    return np.where(c0, 1.0 - p0, p0) * np.where(c1, 1.0 - p1, p1)
+
+
+def simulate(aig: AIG, patterns: np.ndarray) -> np.ndarray:
+    """Simulate ``aig`` on bit-packed patterns.
+
+    Args:
+        patterns: ``[I + L, W]`` uint64: one row per input, then per latch (latches
+            are treated as free inputs: one combinational step).
+    Returns:
+        ``[M + 1, W]`` uint64 value of every variable (row 0 is the constant 0).
+    """
+    patterns = np.asarray(patterns)
+    n_free = aig.num_inputs + aig.num_latches
+    if patterns.ndim != 2 or patterns.shape[0] != n_free:
+        raise CircuitError(f"patterns must have shape [{n_free}, W], got {list(patterns.shape)}")
+    vals = np.empty((aig.max_var + 1, patterns.shape[1]), dtype=np.uint64)
+    vals[0] = 0
+    vals[1:n_free + 1] = patterns
+    return propagate(aig, vals, _and_words)
+
+
+def lit_values(values: np.ndarray, lits) -> np.ndarray:
+    """Rows of ``values`` for the given literals (complemented where odd)."""
+    lits = np.asarray(lits, dtype=np.int64)
+    rows = values[lits >> 1]
+    return rows ^ np.where(lits & 1, ONES, np.uint64(0))[:, None]
+
+
+def simulate_outputs(aig: AIG, patterns: np.ndarray) -> np.ndarray:
+    """``[O, W]`` output words for bit-packed ``patterns``."""
+    return lit_values(simulate(aig, patterns), aig.outputs)
+
+
+def exhaustive_patterns(n: int) -> np.ndarray:
+    """``[n, max(1, 2**n / 64)]`` words enumerating all ``2**n`` input vectors.
+
+    Pattern ``p`` assigns input ``i`` the bit ``(p >> i) & 1``.  With fewer than 64
+    patterns the unused bits repeat earlier patterns, which leaves probabilities exact.
+    """
+    if n > EXHAUSTIVE_LIMIT:
+        raise CircuitError(f"exhaustive simulation is limited to {EXHAUSTIVE_LIMIT} inputs, got {n}")
+    words = max(1, (1 << n) // 64)
+    out = np.empty((n, words), dtype=np.uint64)
+    k = np.arange(64, dtype=np.uint64)
+    w = np.arange(words, dtype=np.uint64)
+    for i in range(n):
+        if i < 6:
+            bits = (k >> np.uint64(i)) & np.uint64(1)
+            out[i] = np.bitwise_or.reduce(bits << k)
+        else:
+            out[i] = np.where((w >> np.uint64(i - 6)) & np.uint64(1), ONES, np.uint64(0))
+    return out
+
+
+def random_patterns(n: int, words: int, seed: int = 0) -> np.ndarray:
+    """``[n, words]`` uniformly random uint64 words."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 2**64, size=(n, words), dtype=np.uint64, endpoint=False)
+
+
+def pack_vectors(vectors: np.ndarray) -> np.ndarray:
+    """Pack ``[N, n]`` booleans (one vector a row) into ``[n, ceil(N/64)]`` words."""
+    v = np.asarray(vectors, dtype=bool)
+    n_vec, n = v.shape
+    words = max(1, -(-n_vec // 64))
+    padded = np.zeros((words * 64, n), dtype=np.uint8)
+    padded[:n_vec] = v
+    packed = np.packbits(np.ascontiguousarray(padded.T), axis=1, bitorder="little")  # [n, 8W]
+    return packed.view("<u8").astype(np.uint64)
+
+
+def unpack_words(words: np.ndarray, count: int) -> np.ndarray:
+    """Inverse of :func:`pack_vectors`: ``[n, W]`` words → ``[count, n]`` booleans."""
+    w = np.ascontiguousarray(words, dtype="<u8")
+    bits = np.unpackbits(w.view(np.uint8).reshape(w.shape[0], -1), axis=1, bitorder="little")
+    return bits[:, :count].T.astype(bool)
+
+
+def evaluate(aig: AIG, vectors: np.ndarray) -> np.ndarray:
+    """Evaluate explicit input vectors (e.g. counterexamples).
+
+    Args:
+        vectors: ``[N, I + L]`` booleans (or ``[I + L]`` for one vector).
+    Returns:
+        ``[N, O]`` booleans (``[O]`` for one vector).
+    """
+    v = np.asarray(vectors, dtype=bool)
+    single = v.ndim == 1
+    v = v.reshape(1, -1) if single else v
+    n_free = aig.num_inputs + aig.num_latches
+    if v.shape[1] != n_free:
+        raise CircuitError(f"input vectors need {n_free} values, got {v.shape[1]}")
+    out = unpack_words(simulate_outputs(aig, pack_vectors(v)), len(v))
+    return out[0] if single else out
+
+
+def signal_probabilities(aig: AIG, num_patterns: int = 1 << 16, seed: int = 0,
+                         exhaustive_limit: int = EXHAUSTIVE_LIMIT, chunk_words: int = 64) -> np.ndarray:
+    """``[M + 1]`` P(var = 1) under uniform random inputs.
+
+    Exact (exhaustive) when the circuit has at most ``exhaustive_limit`` free inputs,
+    else estimated from ``num_patterns`` random patterns.  Words are simulated in
+    chunks so memory stays at ``(M + 1) * chunk_words * 8`` bytes.
+    """
+    n_free = aig.num_inputs + aig.num_latches
+    exact = n_free <= exhaustive_limit
+    pats = exhaustive_patterns(n_free) if exact else None
+    total_words = pats.shape[1] if exact else max(1, -(-num_patterns // 64))
+    ones = np.zeros(aig.max_var + 1, dtype=np.int64)
+    for s in range(0, total_words, chunk_words):
+        e = min(total_words, s + chunk_words)
+        chunk = pats[:, s:e] if exact else random_patterns(n_free, e - s, seed + s)
+        ones += np.bitwise_count(simulate(aig, chunk)).sum(axis=1, dtype=np.int64)
+    return ones / (64.0 * total_words)
+
+
+def cop_probabilities(aig: AIG, input_prob: float = 0.5) -> np.ndarray:
+    """``[M + 1]`` COP estimate: P(AND) = P(a) P(b), assuming independent fanins."""
+    p = np.empty(aig.max_var + 1, dtype=np.float64)
+    p[0] = 0.0
+    p[1:aig.num_inputs + aig.num_latches + 1] = input_prob
+    return propagate(aig, p, _and_prob)
+
+
+def naive_evaluate(aig: AIG, vector) -> list[bool]:
+    """Reference per-gate evaluation of one input vector (plain Python, for tests)."""
+    val = [False] * (aig.max_var + 1)
+    for k, b in enumerate(vector):
+        val[k + 1] = bool(b)
+    first = aig.first_and_var
+    for j, (r0, r1) in enumerate(aig.ands.tolist()):
+        val[first + j] = (val[r0 >> 1] ^ bool(r0 & 1)) and (val[r1 >> 1] ^ bool(r1 & 1))
+    return [val[o >> 1] ^ bool(o & 1) for o in aig.outputs.tolist()]
