@@ -1,0 +1,39 @@
+# Two entry points: `make demo` (the main job on a bundled example) and `make test`.
+# Both create a local venv (.venv) and install what they need.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+EX     := circuitlab/examples
+JOBS   ?= 2
+
+.PHONY: demo test test-fast tools bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# ABC and yosys are Debian packages; tests that use them fail in CI when missing.
+tools:
+	@command -v berkeley-abc >/dev/null && command -v yosys >/dev/null || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq berkeley-abc yosys >/dev/null; \
+	    else echo "note: install berkeley-abc and yosys (apt) for the interop tests"; fi; }
+
+demo: $(BIN)/.installed
+	$(BIN)/circuitlab info $(EX)/i2c.aig
+	$(BIN)/circuitlab lec $(EX)/i2c.aig $(EX)/i2c_dc2.aig
+	$(BIN)/circuitlab lec $(EX)/i2c.aig $(EX)/i2c_bug.aig; test $$? -eq 1
+	$(BIN)/circuitlab lec $(EX)/bar.aig $(EX)/bar_dc2.aig
+
+test: $(BIN)/.installed tools
+	TRITON_INTERPRET=1 $(BIN)/python -m pytest -q -n $(JOBS) --durations=15
+
+test-fast: $(BIN)/.installed
+	TRITON_INTERPRET=1 $(BIN)/python -m pytest -q -n $(JOBS) -m "not slow"
+
+bench: $(BIN)/.installed tools
+	$(BIN)/python -m circuitlab.benchmarks.ir_speed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
