@@ -19,7 +19,7 @@ from . import __version__
 # commands that live in the optional packages, loaded on first use
 LAZY_COMMANDS = {
     "train-lgn": ("circuitlab.lgn.cli", "train_lgn_command", "Train a differentiable logic gate network."),
-    "export-lgn": ("circuitlab.lgn.cli", "export_lgn_command", "Compile a trained LGN checkpoint to AIGER/Verilog/BLIF."),
+    "export-lgn": ("circuitlab.lgn.export_cli", "export_lgn_command", "Compile a trained LGN checkpoint to AIGER/Verilog/BLIF."),
     "train-gnn": ("circuitlab.gnn.cli", "train_gnn_command", "Train the CASCAD-style GNN on simulation labels."),
 }
 
