@@ -1,8 +1,8 @@
 """Compiled bit-parallel simulation: a small C interpreter over AIG instruction arrays.
 
 ``sim_kernel.c`` is compiled once (cached by its hash) and loaded with ctypes.  Each AND
-is one instruction ``dst = (t[a] ^ ma) & (t[b] ^ mb)`` applied to a block of 16 words
-(1,024 patterns), so decoding cost is amortized and the word loop vectorizes.  Gate
+is one instruction ``dst = (t[a] ^ ma) & (t[b] ^ mb)`` applied to a block of 64 words
+(4,096 patterns), so decoding cost is amortized and the word loop vectorizes.  Gate
 values live in scratch slots that are reused once a value's last reader has run, so
 the working set follows the circuit's widest cut, not its gate count.
 

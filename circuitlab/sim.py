@@ -131,10 +131,10 @@ def pack_vectors(vectors: np.ndarray) -> np.ndarray:
     v = np.asarray(vectors, dtype=bool)
     n_vec, n = v.shape
     words = max(1, -(-n_vec // 64))
-    padded = np.zeros((words * 64, n), dtype=np.uint8)
-    padded[:n_vec] = v
-    packed = np.packbits(np.ascontiguousarray(padded.T), axis=1, bitorder="little")  # [n, 8W]
-    return packed.view("<u8").astype(np.uint64)
+    packed = np.packbits(v, axis=0, bitorder="little")  # [ceil(N/8), n]: 8 vectors a byte
+    buf = np.zeros((n, words * 8), dtype=np.uint8)
+    buf[:, :packed.shape[0]] = packed.T
+    return buf.view("<u8").astype(np.uint64, copy=False)
 
 
 def unpack_words(words: np.ndarray, count: int) -> np.ndarray:

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define BLOCK 16
+#define BLOCK 64
 
 long block_words(void) { return BLOCK; }
 

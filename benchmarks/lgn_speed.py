@@ -1,0 +1,177 @@
+"""LGN speed, same run: CPU training step time against torchlogix, and compiled inference.
+
+Run: ``python -m circuitlab.benchmarks.lgn_speed [--peer-python PY] [--quick]``.
+Writes ``benchmarks/results/lgn_speed.json`` and ``.md``.
+
+1. **Training step** (forward, cross-entropy, backward, Adam step) on one CPU thread, the
+   same model size for both: ``in_dim`` Boolean inputs, ``layers`` x ``width`` gates,
+   GroupSum over 10 classes, batch ``batch``.  circuitlab runs its ``impl="auto"`` path
+   (the vectorized CPU kernel on a CPU-only machine); torchlogix (PyPI, Python 3.12, in a
+   separate venv given by ``--peer-python``) runs ``LogicDense`` with the same
+   parametrization (``raw`` = softmax over 16 gates, ``light`` = 4 parameters).
+2. **Compiled inference**: a discretized network of MNIST shape (784 inputs, 10 classes)
+   compiled to an AIG, evaluated bit-parallel by ``CompiledLGN`` on one core, in
+   samples/s, with inputs already bit-packed and including packing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_PEER = Path("/work/peers312/bin/python")
+
+PEER_SCRIPT = r"""
+import json, sys, time, torch
+torch.set_num_threads(1)
+from torchlogix.layers import LogicDense, GroupSum
+cfg = json.loads(sys.argv[1])
+torch.manual_seed(0)
+dims = [cfg["in_dim"]] + [cfg["width"]] * cfg["layers"]
+par = {"softmax16": "raw", "light": "light"}[cfg["parametrization"]]
+model = torch.nn.Sequential(*[LogicDense(dims[i], dims[i + 1], parametrization=par) for i in range(cfg["layers"])],
+                            GroupSum(10, tau=10.0))
+opt = torch.optim.Adam(model.parameters(), lr=0.01)
+x = (torch.rand(cfg["batch"], cfg["in_dim"]) < 0.5).float()
+y = torch.randint(0, 10, (cfg["batch"],))
+def step():
+    opt.zero_grad(set_to_none=True)
+    loss = torch.nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    opt.step()
+for _ in range(cfg["warmup"]):
+    step()
+times = []
+for _ in range(cfg["repeat"]):
+    t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
+print(json.dumps({"step_s": sorted(times)[len(times) // 2], "params": sum(p.numel() for p in model.parameters())}))
+"""
+
+
+def ours_step_time(cfg: dict) -> dict:
+    import torch
+
+    from circuitlab.lgn.model import LogicNetwork
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = LogicNetwork(cfg["in_dim"], 10, [cfg["width"]] * cfg["layers"],
+                         parametrization=cfg["parametrization"], tau=10.0, impl="auto")
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    x = (torch.rand(cfg["batch"], cfg["in_dim"]) < 0.5).float()
+    y = torch.randint(0, 10, (cfg["batch"],))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+
+    for _ in range(cfg["warmup"]):
+        step()
+    times = []
+    for _ in range(cfg["repeat"]):
+        t = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t)
+    return {"step_s": sorted(times)[len(times) // 2], "params": sum(p.numel() for p in model.parameters())}
+
+
+def peer_step_time(python: Path, cfg: dict) -> dict | None:
+    if not python.exists():
+        return None
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
+    r = subprocess.run([str(python), "-c", PEER_SCRIPT, json.dumps(cfg)], capture_output=True, text=True,
+                       env=env, timeout=1800)
+    if r.returncode != 0:
+        print(f"torchlogix run failed: {r.stderr.strip()[-400:]}", file=sys.stderr)
+        return None
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def compiled_inference(width: int, layers: int, n_samples: int, seed: int = 0) -> dict:
+    from circuitlab.lgn.compile import CompiledLGN, compile_network
+    from circuitlab.lgn.discrete import DiscreteLayer, DiscreteNetwork
+    from circuitlab.sim import pack_vectors
+
+    rng = np.random.default_rng(seed)
+    dims, lay = [784] + [width] * layers, []
+    for i in range(layers):  # random wiring and gates, no constant gates (they would fold away)
+        gates = rng.choice([g for g in range(16) if g not in (0, 15)], dims[i + 1]).astype(np.uint8)
+        lay.append(DiscreteLayer(rng.integers(0, dims[i], dims[i + 1]), rng.integers(0, dims[i], dims[i + 1]), gates))
+    dn = DiscreteNetwork(784, 10, 1.0, tuple(lay))
+    t = time.perf_counter()
+    aig = compile_network(dn)
+    t_compile = time.perf_counter() - t
+    comp = CompiledLGN(aig)
+    x = rng.random((n_samples, 784)) < 0.5
+    t = time.perf_counter()
+    packed = pack_vectors(x)
+    t_pack = time.perf_counter() - t
+    comp.predict_packed(packed[:, :16])  # warm-up
+    t = time.perf_counter()
+    comp.predict_packed(packed)
+    t_run = time.perf_counter() - t
+    # exactness on a slice: circuit == numpy network
+    k = min(2000, n_samples)
+    assert (comp.predict(x[:k]) == dn.predict(x[:k])).all()
+    st = dn.gate_stats()
+    return {"network_gates": st["total_gates"], "used_gates": st["total_gates"] - st["unused_gates"],
+            "aig_ands": aig.num_ands, "compile_s": t_compile, "samples": n_samples,
+            "samples_per_s_packed": n_samples / t_run, "samples_per_s_with_packing": n_samples / (t_run + t_pack)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--peer-python", type=Path, default=DEFAULT_PEER,
+                    help="python of a venv with torchlogix (made with pyenv 3.12.1)")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    sizes = [(400, 4, 2000, 256)] if args.quick else [(400, 4, 2000, 256), (784, 6, 8000, 256)]
+    rows = []
+    for in_dim, layers, width, batch in sizes:
+        for par in ("softmax16", "light"):
+            cfg = {"in_dim": in_dim, "layers": layers, "width": width, "batch": batch, "parametrization": par,
+                   "warmup": 2, "repeat": 5 if args.quick else 9}
+            ours = ours_step_time(cfg)
+            peer = peer_step_time(args.peer_python, cfg)
+            row = {**cfg, "ours_step_s": ours["step_s"], "ours_params": ours["params"],
+                   "torchlogix_step_s": peer and peer["step_s"], "torchlogix_params": peer and peer["params"],
+                   "speedup": peer and peer["step_s"] / ours["step_s"]}
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+    inf = [compiled_inference(w, l, 1 << (16 if args.quick else 20)) for w, l in
+           ([(2000, 4)] if args.quick else [(2000, 4), (8000, 6)])]
+    for r in inf:
+        print(json.dumps(r), flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    from circuitlab.fileio import atomic_write
+
+    atomic_write(RESULTS / "lgn_speed.json", json.dumps({"training": rows, "inference": inf}, indent=2))
+    md = ["| model (in × layers × width, batch) | parametrization | circuitlab step | torchlogix step | speed-up |",
+          "|---|---|---|---|---|"]
+    for r in rows:
+        peer = f"{r['torchlogix_step_s'] * 1e3:.1f} ms" if r["torchlogix_step_s"] else "n/a"
+        sp = f"{r['speedup']:.1f}×" if r["speedup"] else "n/a"
+        md.append(f"| {r['in_dim']} × {r['layers']} × {r['width']}, {r['batch']} | {r['parametrization']} | "
+                  f"{r['ours_step_s'] * 1e3:.1f} ms | {peer} | {sp} |")
+    md += ["", "| network gates (used) | AIG ANDs | samples/s, packed inputs | samples/s incl. packing |",
+           "|---|---|---|---|"]
+    for r in inf:
+        md.append(f"| {r['network_gates']} ({r['used_gates']}) | {r['aig_ands']} | "
+                  f"{r['samples_per_s_packed'] / 1e6:.2f} M | {r['samples_per_s_with_packing'] / 1e6:.2f} M |")
+    atomic_write(RESULTS / "lgn_speed.md", "\n".join(md) + "\n")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()
