@@ -1,0 +1,89 @@
+"""Crash-safe checkpoint files for LGN training.
+
+A checkpoint is written to a temporary file in the same directory, flushed and
+fsync'ed, then moved over the old one with ``os.replace`` (atomic on POSIX), so a
+process killed at any moment (even ``kill -9``) leaves either the previous or the
+new checkpoint, never a truncated one.  Files are read with ``weights_only=True``;
+they hold only tensors and plain Python containers.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+
+from .errors import CheckpointError
+
+FORMAT = "circuitlab.lgn/1"
+
+
+def atomic_write_bytes(path: str | os.PathLike, write) -> None:
+    """Call ``write(fileobj)`` on a temp file next to ``path``, fsync it, then rename it to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save_checkpoint(obj: dict, path: str | os.PathLike) -> None:
+    """Atomically ``torch.save`` a checkpoint dict (``format`` is added)."""
+    obj = dict(obj, format=FORMAT)
+    atomic_write_bytes(path, lambda f: torch.save(obj, f))
+
+
+def write_json(obj, path: str | os.PathLike) -> None:
+    """Atomically write ``obj`` as indented JSON."""
+    data = json.dumps(obj, indent=2, sort_keys=False).encode()
+    atomic_write_bytes(path, lambda f: f.write(data))
+
+
+def load_checkpoint(path: str | os.PathLike, map_location="cpu") -> dict:
+    """Read a checkpoint written by ``save_checkpoint``; raises ``CheckpointError`` on any problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint {path} does not exist")
+    try:
+        obj = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as e:  # truncated, not a torch file, unsafe pickle ...
+        raise CheckpointError(f"checkpoint {path} is unreadable: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+        raise CheckpointError(f"checkpoint {path} is not a {FORMAT} checkpoint")
+    return obj
+
+
+def state_digest(state_dict: dict) -> str:
+    """sha256 over the names, dtypes, shapes and raw bytes of a state dict (bitwise identity check)."""
+    h = hashlib.sha256()
+    for name in sorted(state_dict):
+        t = state_dict[name].detach().cpu().contiguous()
+        h.update(f"{name}:{t.dtype}:{tuple(t.shape)}".encode())
+        h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+    return h.hexdigest()

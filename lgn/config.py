@@ -1,0 +1,75 @@
+"""The options table of LGN training: one dataclass, from which the CLI flags come.
+
+This module imports no torch, so building the ``train-lgn`` command is cheap.  The
+choice tuples defined here are the single source of the names; data.py, layers.py,
+connections.py and ops.py import them.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from .errors import LGNConfigError, UnknownDatasetError
+
+DATASETS = ("breast_cancer", "digits", "iris", "monk1", "monk2", "monk3")
+PARAMETRIZATIONS = ("softmax16", "light")
+CONNECTION_KINDS = ("random", "unique")
+INITS = ("residual", "random")
+ENCODINGS = ("auto", "quantile", "uniform")
+IMPLS = ("auto", "naive", "cpu", "triton")
+DEVICES = ("auto", "cpu", "cuda")
+# Config fields that change the model's shapes or the data: a checkpoint must agree on them.
+SHAPE_FIELDS = ("dataset", "layers", "width", "parametrization", "bits", "encoding", "connections")
+
+
+def _opt(default, help: str, choices: tuple | None = None):
+    return field(default=default, metadata={"help": help, "choices": choices})
+
+
+@dataclass
+class TrainConfig:
+    """All options of LGN training (the ``train-lgn`` CLI flags come from these fields)."""
+
+    dataset: str = _opt("digits", "dataset name", DATASETS)
+    layers: int = _opt(4, "number of logic layers")
+    width: int = _opt(1000, "gates per layer (divisible by the number of classes)")
+    parametrization: str = _opt("softmax16", "gate parametrization", PARAMETRIZATIONS)
+    gumbel: bool = _opt(False, "Gumbel straight-through training (hard forward, relaxed backward)")
+    gumbel_tau: float = _opt(1.0, "temperature of the relaxed Gumbel distribution")
+    tau: float = _opt(10.0, "GroupSum temperature")
+    connections: str = _opt("unique", "wiring scheme", CONNECTION_KINDS)
+    init: str = _opt("residual", "parameter initialization", INITS)
+    residual_strength: float | None = _opt(None, "residual-init logit (default: 5 softmax16, 3 light)")
+    bits: int = _opt(3, "thermometer thresholds per real-valued feature")
+    encoding: str = _opt("auto", "threshold placement", ENCODINGS)
+    lr: float = _opt(0.01, "Adam learning rate")
+    steps: int = _opt(2000, "training steps (total, including resumed ones)")
+    batch_size: int = _opt(128, "global mini-batch size")
+    eval_interval: int = _opt(100, "evaluate every this many steps (and at the end)")
+    checkpoint_interval: int = _opt(100, "checkpoint every this many steps (and at the end)")
+    seed: int = _opt(0, "seed of the data split, wiring, init, batches and noise")
+    out_dir: str = _opt("runs/lgn", "directory for checkpoint, metrics.json and curve.png")
+    resume: bool = _opt(False, "continue from out_dir/checkpoint.pt when it exists")
+    impl: str = _opt("auto", "gate kernel implementation", IMPLS)
+    device: str = _opt("auto", "device", DEVICES)
+    distributed: bool = _opt(False, "data-parallel DDP; launch with torchrun")
+    progress: bool = _opt(True, "show a progress bar")
+
+    def validate(self) -> None:
+        """Raise ``LGNConfigError`` (or ``UnknownDatasetError``) naming the first bad option."""
+        if self.dataset not in DATASETS:
+            raise UnknownDatasetError(f"unknown dataset {self.dataset!r}; known: {', '.join(DATASETS)}")
+        for f in dataclasses.fields(self):
+            choices = f.metadata.get("choices")
+            if choices and getattr(self, f.name) not in choices:
+                raise LGNConfigError(f"{f.name} must be one of {choices}, got {getattr(self, f.name)!r}")
+        for name in ("layers", "width", "bits", "steps", "batch_size", "eval_interval", "checkpoint_interval"):
+            if getattr(self, name) < 1:
+                raise LGNConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        for name in ("lr", "tau", "gumbel_tau"):
+            if not getattr(self, name) > 0:
+                raise LGNConfigError(f"{name} must be > 0, got {getattr(self, name)}")
+
+    @property
+    def widths(self) -> list[int]:
+        return [self.width] * self.layers

@@ -1,0 +1,89 @@
+"""A feed-forward logic gate network: LogicLayer stack + GroupSum.
+
+Petersen et al., "Deep Differentiable Logic Gate Networks", NeurIPS 2022.  Inputs are
+Boolean features in {0, 1} (float tensors); every layer maps widths
+``in_dim -> widths[0] -> ... -> widths[-1]`` and GroupSum turns the last width into
+``num_classes`` scores.  Internally activations are feature-major ([width, B]) so each
+gate gathers contiguous rows; the public ``forward`` takes and returns batch-major
+tensors.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .discrete import DiscreteLayer, DiscreteNetwork
+from .errors import LGNConfigError
+from .groupsum import GroupSum
+from .layers import LogicLayer
+
+
+class LogicNetwork(nn.Module):
+    """Stack of logic layers with a GroupSum head.
+
+    Args:
+        in_dim: number of Boolean inputs.
+        num_classes: number of classes k (``widths[-1] % k == 0``).
+        widths: output width of every layer.
+        parametrization, connections, init, residual_strength, gumbel, gumbel_tau, impl:
+            passed to every ``LogicLayer``.
+        tau: GroupSum temperature.
+        seed: seed of the torch.Generator used for wiring and random init.
+    """
+
+    def __init__(
+        self,
+        in_dim: int,
+        num_classes: int,
+        widths: list[int],
+        parametrization: str = "softmax16",
+        connections: str = "unique",
+        init: str = "residual",
+        residual_strength: float | None = None,
+        gumbel: bool = False,
+        gumbel_tau: float = 1.0,
+        tau: float = 10.0,
+        impl: str = "auto",
+        seed: int = 0,
+    ):
+        super().__init__()
+        widths = [int(w) for w in widths]
+        if not widths:
+            raise LGNConfigError("widths must name at least one layer")
+        if num_classes < 2:
+            raise LGNConfigError(f"num_classes must be >= 2, got {num_classes}")
+        if widths[-1] % num_classes != 0:
+            raise LGNConfigError(
+                f"last layer width {widths[-1]} must be divisible by num_classes={num_classes}"
+            )
+        gen = torch.Generator().manual_seed(seed)
+        dims = [in_dim] + widths
+        self.layers = nn.ModuleList(
+            LogicLayer(
+                dims[i], dims[i + 1], parametrization, connections, init, residual_strength,
+                gumbel, gumbel_tau, impl, gen,
+            )
+            for i in range(len(widths))
+        )
+        self.head = GroupSum(num_classes, tau)
+        self.in_dim, self.num_classes = in_dim, num_classes
+
+    def forward(self, x: torch.Tensor, mode: str | None = None) -> torch.Tensor:
+        """x [B, in_dim] in {0, 1} (or [0, 1]) -> class scores [B, num_classes].
+
+        ``mode`` (``soft``/``gumbel``/``hard``) overrides the train/eval default.
+        """
+        if x.dim() != 2 or x.shape[1] != self.in_dim:
+            raise LGNConfigError(f"expected input [B, in_dim={self.in_dim}], got shape {tuple(x.shape)}")
+        h = x.t().contiguous()  # [in_dim, B]
+        for layer in self.layers:
+            h = layer.forward_features(h, mode)  # [width, B]
+        return self.head.forward_features(h)  # [B, k]
+
+    def discretize(self) -> DiscreteNetwork:
+        """The hard network as flat arrays (per layer a, b, gate id) for inference and compiling."""
+        layers = tuple(DiscreteLayer(*layer.discretize()) for layer in self.layers)
+        return DiscreteNetwork(self.in_dim, self.num_classes, self.head.tau, layers)
+
+    def num_gates(self) -> int:
+        return sum(layer.out_dim for layer in self.layers)
