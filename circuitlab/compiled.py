@@ -12,22 +12,16 @@ logic gate network on a test set); :func:`circuitlab.sim.simulate` stays the ref
 from __future__ import annotations
 
 import ctypes
-import hashlib
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from .aig import AIG
 from .errors import CircuitError
+from .native import load_library
 from .sim import pack_vectors, unpack_words
 
 KERNEL_SRC = Path(__file__).with_name("sim_kernel.c")
-_KERNEL = None
-CACHE = Path(os.environ.get("CIRCUITLAB_CACHE", Path(tempfile.gettempdir()) / "circuitlab-cc"))
 
 
 def _allocate_slots(aig: AIG) -> tuple[np.ndarray, int]:
@@ -64,38 +58,14 @@ def _allocate_slots(aig: AIG) -> tuple[np.ndarray, int]:
     return slot, n_slots
 
 
-def _compiler() -> str:
-    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
-    if not cc:
-        raise CircuitError("compiled simulation needs a C compiler (cc or gcc on PATH, or $CC)")
-    return cc
-
-
 def _kernel() -> ctypes.CDLL:
-    """Build (once, cached by source hash) and load the interpreter library."""
-    global _KERNEL
-    if _KERNEL is not None:
-        return _KERNEL
-    src = KERNEL_SRC.read_text()
-    flags = ["-O3", "-march=native", "-shared", "-fPIC"]
-    key = hashlib.sha256((src + " ".join(flags)).encode()).hexdigest()[:24]
-    CACHE.mkdir(parents=True, exist_ok=True)
-    lib = CACHE / f"sim_kernel_{key}.so"
-    if not lib.exists():
-        with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
-            out = Path(tmp) / "k.so"
-            r = subprocess.run([_compiler(), *flags, "-o", str(out), str(KERNEL_SRC)],
-                               capture_output=True, text=True)
-            if r.returncode != 0:
-                raise CircuitError(f"C compiler failed on {KERNEL_SRC.name}: {r.stderr.strip()[-300:]}")
-            os.replace(out, lib)
-    k = ctypes.CDLL(str(lib))
+    """The interpreter library, with its argument types declared."""
+    k = load_library(KERNEL_SRC)
     k.block_words.restype = ctypes.c_long
     k.run.restype = None
     k.run.argtypes = [ctypes.c_long, ctypes.c_void_p, ctypes.c_long] + [ctypes.c_void_p] * 5 + \
         [ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
          ctypes.c_long, ctypes.c_void_p]
-    _KERNEL = k
     return k
 
 
