@@ -6,9 +6,12 @@ Writes ``benchmarks/results/lgn_speed.json`` and ``.md``.
 1. **Training step** (forward, cross-entropy, backward, Adam step) on one CPU thread, the
    same model size for both: ``in_dim`` Boolean inputs, ``layers`` x ``width`` gates,
    GroupSum over 10 classes, batch ``batch``.  circuitlab runs its ``impl="auto"`` path
-   (the vectorized CPU kernel on a CPU-only machine); torchlogix (PyPI, Python 3.12, in a
+   (on a CPU-only machine the fused C kernel, ``impl="c"``, when a C compiler exists) and,
+   for comparison, the torch-op kernel ``impl="cpu"``; torchlogix (PyPI, Python 3.12, in a
    separate venv given by ``--peer-python``) runs ``LogicDense`` with the same
-   parametrization (``raw`` = softmax over 16 gates, ``light`` = 4 parameters).
+   parametrization (``raw`` = softmax over 16 gates, ``light`` = 4 parameters).  Each
+   time is the median over ``repeat`` steps, as wall-clock time and as process CPU time
+   (the second is less disturbed by other processes on a shared machine).
 2. **Compiled inference**: a discretized network of MNIST shape (784 inputs, 10 classes)
    compiled to an AIG, evaluated bit-parallel by ``CompiledLGN`` on one core, in
    samples/s, with inputs already bit-packed and including packing.
@@ -48,14 +51,16 @@ def step():
     opt.step()
 for _ in range(cfg["warmup"]):
     step()
-times = []
+times, cpu = [], []
 for _ in range(cfg["repeat"]):
-    t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
-print(json.dumps({"step_s": sorted(times)[len(times) // 2], "params": sum(p.numel() for p in model.parameters())}))
+    t, c = time.perf_counter(), time.process_time(); step()
+    times.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
+print(json.dumps({"step_s": sorted(times)[len(times) // 2], "cpu_s": sorted(cpu)[len(cpu) // 2],
+                  "params": sum(p.numel() for p in model.parameters())}))
 """
 
 
-def ours_step_time(cfg: dict) -> dict:
+def ours_step_time(cfg: dict, impl: str = "auto") -> dict:
     import torch
 
     from circuitlab.lgn.model import LogicNetwork
@@ -63,7 +68,7 @@ def ours_step_time(cfg: dict) -> dict:
     torch.set_num_threads(1)
     torch.manual_seed(0)
     model = LogicNetwork(cfg["in_dim"], 10, [cfg["width"]] * cfg["layers"],
-                         parametrization=cfg["parametrization"], tau=10.0, impl="auto")
+                         parametrization=cfg["parametrization"], tau=10.0, impl=impl)
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     x = (torch.rand(cfg["batch"], cfg["in_dim"]) < 0.5).float()
@@ -77,12 +82,14 @@ def ours_step_time(cfg: dict) -> dict:
 
     for _ in range(cfg["warmup"]):
         step()
-    times = []
+    times, cpu = [], []
     for _ in range(cfg["repeat"]):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
         times.append(time.perf_counter() - t)
-    return {"step_s": sorted(times)[len(times) // 2], "params": sum(p.numel() for p in model.parameters())}
+        cpu.append(time.process_time() - c)
+    return {"step_s": sorted(times)[len(times) // 2], "cpu_s": sorted(cpu)[len(cpu) // 2],
+            "params": sum(p.numel() for p in model.parameters())}
 
 
 def peer_step_time(python: Path, cfg: dict) -> dict | None:
@@ -136,17 +143,28 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import torch
+
+    from circuitlab.lgn.ops import resolve_impl
+
     sizes = [(400, 4, 2000, 256)] if args.quick else [(400, 4, 2000, 256), (784, 6, 8000, 256)]
+    auto = resolve_impl("auto", torch.device("cpu"), torch.float32)  # "c" when a C compiler exists
     rows = []
     for in_dim, layers, width, batch in sizes:
         for par in ("softmax16", "light"):
             cfg = {"in_dim": in_dim, "layers": layers, "width": width, "batch": batch, "parametrization": par,
                    "warmup": 2, "repeat": 5 if args.quick else 9}
-            ours = ours_step_time(cfg)
+            ours = ours_step_time(cfg, auto)
+            torch_ops = ours_step_time(cfg, "cpu") if auto != "cpu" else ours
             peer = peer_step_time(args.peer_python, cfg)
-            row = {**cfg, "ours_step_s": ours["step_s"], "ours_params": ours["params"],
-                   "torchlogix_step_s": peer and peer["step_s"], "torchlogix_params": peer and peer["params"],
-                   "speedup": peer and peer["step_s"] / ours["step_s"]}
+            row = {**cfg, "ours_impl": auto, "ours_step_s": ours["step_s"], "ours_cpu_s": ours["cpu_s"],
+                   "ours_params": ours["params"],
+                   "torch_ops_step_s": torch_ops["step_s"], "torch_ops_cpu_s": torch_ops["cpu_s"],
+                   "torchlogix_step_s": peer and peer["step_s"], "torchlogix_cpu_s": peer and peer["cpu_s"],
+                   "torchlogix_params": peer and peer["params"],
+                   "speedup": peer and peer["step_s"] / ours["step_s"],
+                   "speedup_cpu_time": peer and peer["cpu_s"] / ours["cpu_s"],
+                   "torch_ops_speedup": peer and peer["step_s"] / torch_ops["step_s"]}
             print(json.dumps(row), flush=True)
             rows.append(row)
     inf = [compiled_inference(w, l, 1 << (16 if args.quick else 20)) for w, l in
@@ -157,13 +175,18 @@ def main(argv=None):
     from circuitlab.fileio import atomic_write
 
     atomic_write(RESULTS / "lgn_speed.json", json.dumps({"training": rows, "inference": inf}, indent=2))
-    md = ["| model (in × layers × width, batch) | parametrization | circuitlab step | torchlogix step | speed-up |",
-          "|---|---|---|---|---|"]
+    ms = lambda t: f"{t * 1e3:.1f} ms" if t else "n/a"  # noqa: E731
+    fx = lambda r: f"{r:.1f}×" if r else "n/a"  # noqa: E731
+    md = [f"| model (in × layers × width, batch) | parametrization | circuitlab `{auto}` | circuitlab `cpu` "
+          f"(torch ops) | torchlogix | speed-up `{auto}` (wall / CPU time) | speed-up `cpu` (wall) |",
+          "|---|---|---|---|---|---|---|"]
     for r in rows:
-        peer = f"{r['torchlogix_step_s'] * 1e3:.1f} ms" if r["torchlogix_step_s"] else "n/a"
-        sp = f"{r['speedup']:.1f}×" if r["speedup"] else "n/a"
         md.append(f"| {r['in_dim']} × {r['layers']} × {r['width']}, {r['batch']} | {r['parametrization']} | "
-                  f"{r['ours_step_s'] * 1e3:.1f} ms | {peer} | {sp} |")
+                  f"{ms(r['ours_step_s'])} | {ms(r['torch_ops_step_s'])} | {ms(r['torchlogix_step_s'])} | "
+                  f"{fx(r['speedup'])} / {fx(r['speedup_cpu_time'])} | {fx(r['torch_ops_speedup'])} |")
+    md += ["", "Training step (forward, loss, backward, Adam) on one thread: median wall-clock time of "
+           f"{rows[0]['repeat']} steps after {rows[0]['warmup']} warm-up steps; the CPU-time speed-up uses "
+           "the median process CPU time instead."]
     md += ["", "| network gates (used) | AIG ANDs | samples/s, packed inputs | samples/s incl. packing |",
            "|---|---|---|---|"]
     for r in inf:

@@ -185,58 +185,76 @@ def _is_dimacs(path: str) -> bool:
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--timeout", type=float, default=None, help="Wall-clock limit in seconds.")
+@importlib.import_module("circuitlab.solvers.options").click_options  # flags from SolveOptions
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def solve(file, timeout, as_json):
-    """Is some output of an AIGER FILE satisfiable (or a DIMACS FILE)?  Exit 10 SAT, 20 UNSAT, 0 unknown."""
-    from circuitlab.solvers import SAT, solve_aig, solve_cnf
+def solve(file, as_json, **options):
+    """Is some output of an AIGER FILE satisfiable (or a DIMACS FILE)?  Exit 10 SAT, 20 UNSAT, 0 unknown.
 
-    if timeout is not None and timeout < 0:
-        raise click.BadParameter(f"--timeout must be non-negative, got {timeout}")
+    A SAT answer is checked (simulated on the circuit, or against every clause) before
+    it is printed.  With --proof/--check-proof an UNSAT answer comes with a DRAT proof
+    of the CNF that `circuitlab cnf` writes, checked by dratify.
+    """
+    import time
+
+    from circuitlab.solvers import SAT, UNKNOWN, SolveOptions, solve_aig, solve_cnf
+    from circuitlab.solvers.options import command_start
+
+    start = command_start()  # --timeout counts from process start
+    opts = SolveOptions(**options)
     if _is_dimacs(file):
         from .cnf import read_dimacs
 
-        res = solve_cnf(read_dimacs(file), timeout=timeout)
-        aig = None
+        formula, aig = read_dimacs(file), None
     else:
-        aig = _read_circuit(file)
-        res = solve_aig(aig, timeout=timeout)
+        formula = aig = _read_circuit(file)
+    rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
+    opts = SolveOptions.make(opts, timeout=rest)
+    res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts)
     if as_json:
         out = {"file": file, **res.to_json()}
         if res.status == SAT and aig is None:
             out["model"] = res.model
         _echo_json(out)
     else:
-        click.echo(f"s {'SATISFIABLE' if res.status == SAT else res.name if res.status else 'UNKNOWN'}"
-                   .replace("s UNSAT", "s UNSATISFIABLE"))
+        click.echo("s " + {SAT: "SATISFIABLE", UNKNOWN: "UNKNOWN"}.get(res.status, "UNSATISFIABLE"))
         if res.status == SAT:
             if aig is not None:
                 click.echo(f"v inputs {_bits(res.inputs)}  (verified by simulation)")
             else:
                 click.echo("v " + " ".join(map(str, res.model)) + " 0")
-        click.echo(f"c backend {res.backend}, {res.time:.3f} s")
+        for line in res.comment_lines():
+            click.echo(line)
     sys.exit(res.status)
 
 
 @cli.command()
 @click.argument("a", type=click.Path(dir_okay=False))
 @click.argument("b", type=click.Path(dir_okay=False))
-@click.option("--timeout", type=float, default=None, help="Wall-clock limit in seconds.")
+@importlib.import_module("circuitlab.solvers.options").click_options  # flags from SolveOptions
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def lec(a, b, timeout, as_json):
-    """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown."""
-    from circuitlab.solvers import SAT, UNSAT, check_equivalence
+def lec(a, b, as_json, **options):
+    """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown.
 
-    if timeout is not None and timeout < 0:
-        raise click.BadParameter(f"--timeout must be non-negative, got {timeout}")
-    ca = _read_circuit(a)
-    res = check_equivalence(ca, _read_circuit(b), timeout=timeout)
+    A counterexample is re-simulated on both circuits before it is printed.  With
+    --proof/--check-proof, EQUIVALENT comes with a DRAT proof of the miter's CNF
+    (`circuitlab miter A B -o m.aig; circuitlab cnf m.aig -o m.cnf`), checked by dratify.
+    """
+    import time
+
+    from circuitlab.solvers import SAT, UNSAT, SolveOptions, check_equivalence
+    from circuitlab.solvers.options import command_start
+
+    start = command_start()  # --timeout counts from process start
+    opts = SolveOptions(**options)
+    ca, cb = _read_circuit(a), _read_circuit(b)
+    rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
+    res = check_equivalence(ca, cb, SolveOptions.make(opts, timeout=rest))
     verdict = {UNSAT: "EQUIVALENT", SAT: "NOT EQUIVALENT"}.get(res.status, "UNKNOWN")
     out = {"a": a, "b": b, "verdict": verdict, **res.to_json()}
     if res.status == SAT:
         names = [nm or f"o{k}" for k, nm in enumerate(ca.output_names)]
         out["counterexample"] = _bits(res.inputs)
-        out["differing_outputs"] = [names[k] for k in res.stats["differing_outputs"]]
+        out["differing_outputs"] = [names[k] for k in res.differing_outputs]
     if as_json:
         _echo_json(out)
     else:
@@ -245,7 +263,8 @@ def lec(a, b, timeout, as_json):
             shown = ", ".join(out["differing_outputs"][:8])
             click.echo(f"counterexample (inputs of A, in order): {out['counterexample']}")
             click.echo(f"differing outputs: {shown}  (verified by simulating both circuits)")
-        click.echo(f"c backend {res.backend}, {res.time:.3f} s")
+        for line in res.comment_lines():
+            click.echo(line)
     sys.exit({UNSAT: 0, SAT: 1}.get(res.status, 3))
 
 

@@ -137,7 +137,9 @@ def encode(aig: AIG, method: str = "tseitin", assert_output="any") -> CnfEncodin
         pos = neg = np.ones(aig.num_ands, dtype=bool)
     clauses += _gate_clauses(aig, pos, neg)
     clauses += extra
-    cnf = CNF(from_clauses=clauses)
+    cnf = CNF()  # set the clause list directly: from_clauses would copy every clause
+    cnf.clauses = clauses
+    cnf.nv = max(top + (1 if root is not None and root > top else 0), 1)
     return CnfEncoding(cnf, aig, root)
 
 

@@ -5,7 +5,7 @@ input-wise "light" parametrization (Rüttgers et al., 2025) and Gumbel straight-
 training (Yousefi et al., "Mind the Gap", 2025).
 
 Modules: ``gates`` (the 16 functions as coefficients), ``connections`` (wiring),
-``naive`` / ``cpu_kernel`` / ``triton_kernels`` / ``ops`` (the fused gate op),
+``naive`` / ``cpu_kernel`` / ``c_kernel`` / ``triton_kernels`` / ``ops`` (the fused gate op),
 ``layers`` / ``groupsum`` / ``model`` (torch modules), ``discrete`` (the hard network as
 flat arrays), ``data`` (bundled and generated datasets), ``config`` / ``train`` /
 ``checkpoint`` / ``plot`` / ``infer`` (training and loading), ``cli`` (``train-lgn``).

@@ -16,7 +16,7 @@ PARAMETRIZATIONS = ("softmax16", "light")
 CONNECTION_KINDS = ("random", "unique")
 INITS = ("residual", "random")
 ENCODINGS = ("auto", "quantile", "uniform")
-IMPLS = ("auto", "naive", "cpu", "triton")
+IMPLS = ("auto", "naive", "cpu", "c", "triton")
 DEVICES = ("auto", "cpu", "cuda")
 # Config fields that change the model's shapes or the data: a checkpoint must agree on them.
 SHAPE_FIELDS = ("dataset", "layers", "width", "parametrization", "bits", "encoding", "connections")

@@ -177,7 +177,7 @@ class LogicLayer(nn.Module):
         if x.dim() != 2 or x.shape[0] != self.in_dim:
             raise LGNConfigError(f"expected input [in_dim={self.in_dim}, B], got shape {tuple(x.shape)}")
         coef = self.coefficients(mode).to(x.dtype)  # [out_dim, 4]
-        impl = resolve_impl(self.impl, x.device)
+        impl = resolve_impl(self.impl, x.device, x.dtype)
         fanout = self._fanout_for(x) if impl == "triton" else None
         return logic_gates(x, self.a, self.b, coef, impl=impl, fanout=fanout)
 

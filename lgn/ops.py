@@ -4,22 +4,29 @@ Implementations (all feature-major: x [in_dim, B] -> y [out_dim, B]):
 
 * ``naive``:  plain PyTorch, autograd backward (``naive.py``), the reference.
 * ``cpu``:    vectorized torch ops with a hand-written backward (``cpu_kernel.py``);
-              fastest without Triton; runs on any device.
+              runs on any device and dtype.
+* ``c``:      a fused C loop per gate, forward and backward (``c_kernel.py``); CPU,
+              float32/float64, needs a C compiler once per machine; fastest on CPU.
 * ``triton``: Triton kernels (``triton_kernels.py``); CUDA, or CPU under TRITON_INTERPRET=1.
-* ``auto``:   ``triton`` for CUDA tensors when Triton imports, otherwise ``cpu``.
+* ``auto``:   ``triton`` for CUDA tensors when Triton imports (else ``cpu``); on CPU
+              ``c`` for float32/float64 when the C kernel builds, otherwise ``cpu``.
 """
 from __future__ import annotations
 
 import torch
 
+from .c_kernel import C_DTYPES, c_available, logic_gates_c
 from .config import IMPLS
 from .cpu_kernel import logic_gates_cpu
 from .errors import LGNConfigError
 from .naive import logic_gates_naive
 
 
-def resolve_impl(impl: str, device: torch.device) -> str:
-    """Name of the implementation ``impl`` stands for on ``device``."""
+def resolve_impl(impl: str, device: torch.device, dtype: torch.dtype | None = None) -> str:
+    """Name of the implementation ``impl`` stands for on ``device`` (and activations of ``dtype``).
+
+    ``dtype=None`` means "a dtype every implementation supports" (float32).
+    """
     if impl not in IMPLS:
         raise LGNConfigError(f"impl must be one of {IMPLS}, got {impl!r}")
     if impl != "auto":
@@ -28,6 +35,8 @@ def resolve_impl(impl: str, device: torch.device) -> str:
         from .triton_kernels import triton_available
 
         return "triton" if triton_available() else "cpu"
+    if torch.device(device).type == "cpu" and (dtype is None or dtype in C_DTYPES) and c_available():
+        return "c"
     return "cpu"
 
 
@@ -51,11 +60,13 @@ def logic_gates(
     Returns:
         [out_dim, B].
     """
-    name = resolve_impl(impl, x.device)
+    name = resolve_impl(impl, x.device, x.dtype)
     if name == "naive":
         return logic_gates_naive(x, a, b, coef)
     if name == "cpu":
         return logic_gates_cpu(x, a, b, coef)
+    if name == "c":
+        return logic_gates_c(x, a, b, coef)
     from .triton_kernels import logic_gates_triton
 
     return logic_gates_triton(x, a, b, coef, fanout)

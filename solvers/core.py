@@ -1,108 +1,190 @@
-"""Solving CNFs and circuits with pysat's CaDiCaL 1.9.5, with a wall-clock limit.
+"""Certified solving of CNFs and circuits, and combinational equivalence checking.
 
-A SAT answer on a circuit is always simulated on that circuit before it is
-returned; a model that fails the check raises :class:`InternalSolverError`.
+Every answer is checked before it is returned:
+
+* SAT: the model is checked against the CNF (DIMACS input) or simulated on the
+  circuit (AIGER input); a model that fails raises :class:`InternalSolverError` and
+  is never returned as an answer.
+* UNSAT, when a proof is requested: the backend logs a DRAT proof, which is written
+  to ``options.proof`` and/or checked by ``dratify``; a rejected proof raises
+  :class:`InternalSolverError`.  Checking is timed apart from solving
+  (``stats.check_time``) and is not bounded by the timeout.
+* Equivalence: a counterexample is re-simulated on both circuits, and the outputs
+  that differ are reported.
+
+The flow is AIG -> CNF (:func:`circuitlab.cnf.encode`) -> :class:`Solver` -> model
+-> AIG inputs (:meth:`CnfEncoding.model_to_inputs`) -> simulation
+(:func:`circuitlab.sim.evaluate`).
+
+Limits.  A timeout bounds the whole pipeline — miter, encoding, clause loading,
+search, verification — not only the search: with a timeout or a memory limit the
+pipeline runs in a watchdog child (:func:`~circuitlab.solvers.watchdog.run_in_child`)
+that is killed at the deadline.  Inside it, backends with ``interrupt`` are also
+stopped by their own timer at the deadline (and get a short grace to report their
+statistics); the others are simply killed.
 """
 from __future__ import annotations
 
-import threading
+import itertools
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 from pysat.formula import CNF
-from pysat.solvers import Solver
 
 from circuitlab.aig import AIG
 from circuitlab.cnf import encode
-from circuitlab.errors import CircuitlabError
 from circuitlab.miter import match_interfaces, miter
 from circuitlab.sim import evaluate
 
-SAT, UNSAT, UNKNOWN = 10, 20, 0
-STATUS_NAMES = {SAT: "SAT", UNSAT: "UNSAT", UNKNOWN: "UNKNOWN"}
+from .backends import get_backend
+from .errors import InternalSolverError
+from .guidance import Guidance
+from .options import SolveOptions
+from .proofs import check_drat, write_proof
+from .result import SAT, UNKNOWN, UNSAT, SolveResult, SolveStats
+from .solver import Solver
+from .watchdog import run_in_child
+
+GRACE_S = 0.25  # after the deadline, an interruptible backend's child may still report
 
 
-class InternalSolverError(RuntimeError):
-    """A solver answer that failed verification: a bug, never a user error."""
+def model_satisfies(clauses, model) -> bool:
+    """Does the DIMACS ``model`` satisfy every clause?  Unlisted variables read as false."""
+    clauses = clauses if isinstance(clauses, list) else list(clauses)
+    if not clauses:
+        return True
+    lens = np.fromiter(map(len, clauses), dtype=np.int64, count=len(clauses))  # [C]
+    if (lens == 0).any():
+        return False
+    lits = np.fromiter(itertools.chain.from_iterable(clauses), dtype=np.int64, count=int(lens.sum()))  # [N]
+    top = int(np.abs(lits).max())
+    val = np.zeros(top + 1, dtype=bool)  # [V+1] value of each variable
+    m = np.asarray([x for x in model if abs(x) <= top], dtype=np.int64)
+    val[np.abs(m)] = m > 0
+    true_lit = val[np.abs(lits)] == (lits > 0)  # [N]
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])  # [C]
+    return bool(np.logical_or.reduceat(true_lit, starts).all())
 
 
-class SolverOptionError(CircuitlabError):
-    """A bad solver request (negative timeout, unknown backend...)."""
+def _pipeline(make_cnf, verify_sat, opts: SolveOptions, deadline, guidance, fork: bool):
+    """Build the CNF, solve it, verify a SAT answer, write a proof.
 
-
-@dataclass
-class SolveResult:
-    status: int
-    backend: str
-    time: float
-    model: list | None = None
-    inputs: np.ndarray | None = None  # [I] booleans of a verified SAT model
-    stats: dict = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return STATUS_NAMES[self.status]
-
-    def to_json(self) -> dict:
-        d = {"status": self.name, "exit_code": self.status, "backend": self.backend,
-             "time_s": round(self.time, 6), "stats": self.stats}
-        if self.inputs is not None:
-            d["inputs"] = "".join("1" if b else "0" for b in self.inputs)
-        return d
-
-
-def solve_cnf(cnf: CNF, backend: str = "cadical195", timeout: float | None = None) -> SolveResult:
-    """Solve ``cnf``; UNKNOWN when ``timeout`` seconds (wall clock) pass first."""
-    if timeout is not None and timeout < 0:
-        raise SolverOptionError(f"--timeout must be non-negative, got {timeout}")
-    start = time.perf_counter()
-    with Solver(name=backend, bootstrap_with=cnf.clauses) as s:
-        timer = None
-        if timeout is not None:
-            timer = threading.Timer(timeout, s.interrupt)
-            timer.start()
-        try:
-            res = s.solve_limited(expect_interrupt=timeout is not None)
-        finally:
-            if timer is not None:
-                timer.cancel()
-        elapsed = time.perf_counter() - start
-        status = UNKNOWN if res is None else (SAT if res else UNSAT)
-        model = s.get_model() if status == SAT else None
-        stats = dict(s.accum_stats() or {})
-    return SolveResult(status, backend, elapsed, model, None, stats)
-
-
-def solve_aig(aig: AIG, timeout: float | None = None, backend: str = "cadical195",
-              encoding: str = "tseitin") -> SolveResult:
-    """Is some output of ``aig`` satisfiable?  A SAT model is verified by simulation."""
-    enc = encode(aig, method=encoding)
-    res = solve_cnf(enc.cnf, backend=backend, timeout=timeout)
+    Returns ``(result, to_check)``: ``to_check`` is ``(clauses, num_vars, proof lines)``
+    when an UNSAT proof awaits checking, else ``None``.
+    """
+    cnf, ctx = make_cnf()
+    with Solver(opts.backend, cnf, proof=opts.wants_proof, guidance=guidance) as s:
+        res = s.solve(deadline=deadline, conflicts=opts.conflicts, fork=fork)
+        lines = s.proof() if res.status == UNSAT and opts.wants_proof else None
     if res.status == SAT:
-        inputs = enc.model_to_inputs(res.model)
-        if not evaluate(aig, inputs).any():
-            raise InternalSolverError("SAT model does not set any output under simulation")
-        res.inputs = inputs
+        verify_sat(res, ctx)
+    if lines is None:
+        return res, None
+    res.proof_steps = len(lines)
+    if opts.proof is not None:
+        write_proof(opts.proof, lines)
+        res.proof_file = str(opts.proof)
+    return res, ((cnf.clauses, cnf.nv, lines) if opts.check_proof else None)
+
+
+def _run(make_cnf, verify_sat, opts: SolveOptions, guidance) -> SolveResult:
+    """:func:`_pipeline` under the limits of ``opts``, then the proof check."""
+    start = time.monotonic()
+    deadline = opts.deadline(start)
+    if deadline is None and opts.memory_mb is None:
+        res, to_check = _pipeline(make_cnf, verify_sat, opts, None, guidance, fork=True)
+    else:
+        grace = GRACE_S if deadline is not None and get_backend(opts.backend).interrupt else 0.0
+        out = run_in_child(lambda: _pipeline(make_cnf, verify_sat, opts, deadline, guidance, fork=False),
+                           None if deadline is None else deadline + grace, opts.memory_mb)
+        if out.reason:
+            res, to_check = SolveResult(UNKNOWN, opts.backend, SolveStats(solve_time=out.wall),
+                                        reason=out.reason), None
+        else:
+            res, to_check = out.value
+    res.stats.total_time = time.monotonic() - start
+    if to_check is not None:
+        clauses, num_vars, lines = to_check
+        chk = check_drat(clauses, lines, num_vars)
+        res.stats.check_time = chk.time
+        if not chk.ok:
+            raise InternalSolverError(f"{opts.backend} answered UNSAT but dratify rejected its proof: "
+                                      f"{chk.reason}")
+        res.proof_verified = True
     return res
 
 
-def check_equivalence(a: AIG, b: AIG, timeout: float | None = None,
-                      backend: str = "cadical195") -> SolveResult:
-    """Combinational equivalence: an UNSAT miter means equivalent.
+def solve_cnf(cnf: CNF, options: SolveOptions | None = None, guidance: Guidance | None = None,
+              **kw) -> SolveResult:
+    """Solve a CNF.  A SAT model is checked against every clause before it is returned.
 
-    On SAT, ``result.inputs`` is a counterexample over ``a``'s inputs, and
-    ``result.stats["differing_outputs"]`` lists the indices of ``a``'s outputs that
-    differ from their matches in ``b``, both re-checked by simulating ``a`` and ``b``.
+    Args:
+        cnf: a pysat ``CNF``.
+        options: :class:`SolveOptions`; keywords named like its fields override it
+            (``solve_cnf(cnf, timeout=5, backend="kissat404")``).
+        guidance: optional :class:`Guidance`.
     """
-    res = solve_aig(miter(a, b), timeout=timeout, backend=backend)
-    if res.status == SAT:
-        in_perm, out_perm = match_interfaces(a, b)
-        vb = np.zeros(b.num_inputs, dtype=bool)
-        vb[in_perm] = res.inputs
-        oa, ob = evaluate(a, res.inputs), evaluate(b, vb)[out_perm]
+    opts = SolveOptions.make(options, **kw)
+
+    def verify(res, _):
+        if not model_satisfies(cnf.clauses, res.model):
+            raise InternalSolverError(f"{opts.backend} returned a model that falsifies a clause")
+
+    return _run(lambda: (cnf, None), verify, opts, guidance)
+
+
+def solve_aig(aig: AIG, options: SolveOptions | None = None, guidance: Guidance | None = None,
+              **kw) -> SolveResult:
+    """Is some output of ``aig`` satisfiable?  A SAT model is simulated on ``aig``.
+
+    Args:
+        aig: the circuit (latches are free inputs: one combinational step).
+        options, guidance, kw: as in :func:`solve_cnf`; the timeout covers encoding.
+    Returns:
+        A :class:`SolveResult`; for SAT, ``inputs`` is an ``[I + L]`` boolean vector
+        under which simulation sets some output to 1.
+    """
+    opts = SolveOptions.make(options, **kw)
+
+    def make():
+        enc = encode(aig, method=opts.encoding)
+        return enc.cnf, enc
+
+    def verify(res, enc):
+        inputs = enc.model_to_inputs(res.model)  # [I + L]
+        if not evaluate(aig, inputs).any():
+            raise InternalSolverError(f"{opts.backend}'s model sets no output when simulated")
+        res.inputs = inputs
+
+    return _run(make, verify, opts, guidance)
+
+
+def check_equivalence(a: AIG, b: AIG, options: SolveOptions | None = None,
+                      guidance: Guidance | None = None, **kw) -> SolveResult:
+    """Combinational equivalence of ``a`` and ``b``: an UNSAT miter means equivalent.
+
+    On SAT, ``result.inputs`` is a counterexample over ``a``'s inputs and
+    ``result.differing_outputs`` lists the indices of ``a``'s outputs that differ
+    from their matches in ``b``, both re-checked by simulating ``a`` and ``b``.
+    The timeout covers building the miter.
+    """
+    opts = SolveOptions.make(options, **kw)
+    in_perm, out_perm = match_interfaces(a, b)  # interface errors at once, not in a child
+
+    def make():
+        m = miter(a, b)
+        enc = encode(m, method=opts.encoding)
+        return enc.cnf, (m, enc)
+
+    def verify(res, ctx):
+        m, enc = ctx
+        inputs = enc.model_to_inputs(res.model)  # [I]
+        vb = np.zeros(b.num_inputs, dtype=bool)  # [I] in b's input order
+        vb[in_perm] = inputs
+        oa, ob = evaluate(a, inputs), evaluate(b, vb)[out_perm]  # [O], [O]
         diff = np.flatnonzero(oa != ob)
         if not len(diff):
-            raise InternalSolverError("counterexample does not separate the two circuits")
-        res.stats["differing_outputs"] = diff.tolist()
-    return res
+            raise InternalSolverError(f"{opts.backend}'s counterexample does not separate the circuits")
+        res.inputs, res.differing_outputs = inputs, diff.tolist()
+
+    return _run(make, verify, opts, guidance)

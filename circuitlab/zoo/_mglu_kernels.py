@@ -7,6 +7,7 @@ This private module imports triton at its top, so nothing imports it except
 import triton
 import triton.language as tl
 
+
 @triton.jit
 def _act(g, ACT: tl.constexpr):
     s = tl.sigmoid(g)
@@ -18,6 +19,7 @@ def _act(g, ACT: tl.constexpr):
         a = tl.where(g > 0, g, 0.0)
     return a
 
+
 @triton.jit
 def _act_grad(g, ACT: tl.constexpr):
     s = tl.sigmoid(g)
@@ -28,6 +30,7 @@ def _act_grad(g, ACT: tl.constexpr):
     else:
         d = tl.where(g > 0, 1.0, 0.0)
     return d
+
 
 @triton.jit
 def _fwd(x_ptr, w_ptr, m_ptr, out_ptr, full_ptr, g_ptr, N, K, H,
@@ -62,6 +65,7 @@ def _fwd(x_ptr, w_ptr, m_ptr, out_ptr, full_ptr, g_ptr, N, K, H,
         out += _act(g, ACT) * (full - g)
     tl.store(out_ptr + nh, out, mask=in_nh)
 
+
 @triton.jit
 def _bwd_elem(dout_ptr, full_ptr, g_ptr, dfull_ptr, dg_ptr, NH,
               NM: tl.constexpr, ACT: tl.constexpr, BLOCK: tl.constexpr):
@@ -76,6 +80,7 @@ def _bwd_elem(dout_ptr, full_ptr, g_ptr, dfull_ptr, dg_ptr, NH,
         dfull += dy * a
         tl.store(dg_ptr + i * NH + offs, dy * (_act_grad(g, ACT) * (full - g) - a), mask=ok)
     tl.store(dfull_ptr + offs, dfull, mask=ok)
+
 
 @triton.jit
 def _bwd_dx(dfull_ptr, dg_ptr, w_ptr, m_ptr, dx_ptr, N, K, H,
@@ -98,6 +103,7 @@ def _bwd_dx(dfull_ptr, dg_ptr, w_ptr, m_ptr, dx_ptr, N, K, H,
             mt = tl.load(m_ptr + i * K * H + kh, mask=in_kh, other=0.0).to(tl.float32)
             acc += tl.dot(dgt, tl.trans(wt * mt), input_precision="ieee")
     tl.store(dx_ptr + rn[:, None] * K + rk[None, :], acc, mask=(rn[:, None] < N) & (rk[None, :] < K))
+
 
 @triton.jit
 def _bwd_dw(x_ptr, dfull_ptr, dg_ptr, w_ptr, m_ptr, dw_ptr, dm_ptr, N, K, H,

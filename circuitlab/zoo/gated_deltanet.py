@@ -197,7 +197,7 @@ def _fla_chunk(q, k, v, g, beta, scale, initial_state):
     h0 = None if initial_state is None else initial_state.float()
     o, s = chunk_gated_delta_rule(
         q.to(lo), k.to(lo), v.to(lo), g.float(), beta.to(lo),
-        scale=scale, initial_state=h0, output_final_state=True,
+        scale=scale, initial_state=h0, output_final_state=True, head_first=False,
     )
     return o.to(dtype), s.to(dtype)
 

@@ -204,7 +204,9 @@ def _fla_gsa(q, k, v, g, scale, initial_state):
     h0 = None
     if initial_state is not None:  # fla keeps K~ transposed: [B, H, K, M]
         h0 = (initial_state[0].transpose(-1, -2).contiguous(), initial_state[1].contiguous())
-    o, (hk, hv) = chunk_gsa(q, k, v, 1 - g.exp(), g, scale=scale, initial_state=h0, output_final_state=True)
+    o, (hk, hv) = chunk_gsa(
+        q, k, v, 1 - g.exp(), g, scale=scale, initial_state=h0, output_final_state=True, head_first=False,
+    )  # inputs are [B, T, H, *]; older fla versions default to head-first
     return o, (hk.transpose(-1, -2), hv)
 
 

@@ -219,9 +219,11 @@ class MittagLefflerActivation(nn.Module):
         return cls(alpha=1.0, beta=1.0, gated=True, **kw)
 
     def gate(self, x: torch.Tensor) -> torch.Tensor:
+        """``1 / (1 + E_{a,b}(-kappa x))`` with ``a``, ``b`` clamped to the activation's range."""
         a = self.alpha.clamp(ALPHA_MIN, ALPHA_MAX)
         b = torch.maximum(self.beta, a).clamp(max=BETA_MAX)
-        z = (-self.kappa * x).clamp(max=_R_CLAMP ** float(a))        # E beyond this only moves gate by < e^-200
+        # beyond r = 200 the gate is below e^-200: clamping z there changes nothing visible
+        z = (-self.kappa * x).clamp(max=_R_CLAMP ** float(a.detach()))
         return 1.0 / (1.0 + mittag_leffler(z, a.to(x.dtype), b.to(x.dtype)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -24,7 +24,9 @@ shifted left by ``frac_bits`` (exact), so the exponentials work at the finer sca
 ``S / 2^frac_bits``; this is what makes an int8 input usable.
 
 Only the module boundary (:meth:`LambdaShiftGELU.forward`) converts float <-> int:
-``I = clamp(round(x / S), -2^(b-1), 2^(b-1) - 1)`` and ``y = S_out * I_out``.
+``I = clamp(round(x / S), -2^(b-1), 2^(b-1) - 1)`` and ``y = S_out * I_out``. Its value
+is the integer result; its gradient is that of the float surrogate ``x sigmoid(lam x)``
+(straight-through), so the module can sit in a network that is trained.
 :meth:`LambdaShiftGELU.forward_int` is the integer-only path; it checks that every
 tensor it touches has an integer dtype.
 """
@@ -157,9 +159,12 @@ class LambdaShiftGELU(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not x.is_floating_point():
             raise ValueError(f"x must be a floating tensor (use forward_int for integers), got {x.dtype}")
-        q, scale = self.quantize(x)
-        q_out, scale_out = self.forward_int(q, scale)
-        return q_out.to(x.dtype) * scale_out
+        with torch.no_grad():
+            q, scale = self.quantize(x)
+            q_out, scale_out = self.forward_int(q, scale)
+            y_int = q_out.to(x.dtype) * scale_out
+        surrogate = x * torch.sigmoid(self.lam_effective * x)                 # gradient path only
+        return surrogate + (y_int - surrogate).detach()
 
     def extra_repr(self) -> str:
         return f"lam={self.lam}, terms={self.terms}, bits={self.bits}, frac_bits={self.frac_bits}"

@@ -5,13 +5,14 @@ import numpy as np
 import pytest
 import torch
 
+from circuitlab.lgn.c_kernel import c_available
 from circuitlab.lgn.errors import LGNConfigError
 from circuitlab.lgn.gates import gate_coeff_matrix, light_coeff_matrix, truth_table
 from circuitlab.lgn.layers import LogicLayer
 from circuitlab.lgn.naive import logic_gates_naive
 from circuitlab.lgn.triton_kernels import triton_available
 
-IMPLS = ["cpu"] + (["triton"] if triton_available() else [])
+IMPLS = ["cpu"] + (["c"] if c_available() else []) + (["triton"] if triton_available() else [])
 
 
 def _layer(param, impl, gumbel=False, init="random", in_dim=12, out_dim=20, seed=0, connections="unique"):
@@ -40,6 +41,20 @@ def test_impls_agree_on_outputs_and_all_gradients(param, impl, mode):
         torch.testing.assert_close(u, v, rtol=1e-5, atol=1e-5, msg=lambda m: f"{name}: {m}")
     if mode == "hard":  # discretized: no gradient reaches the weights, but inputs still get one
         assert got[2].abs().max() == 0 and got[1].abs().max() > 0
+
+
+@pytest.mark.skipif("c" not in IMPLS, reason="no C compiler")
+@pytest.mark.parametrize("param,mode", itertools.product(["softmax16", "light"], ["soft", "gumbel", "hard"]))
+def test_c_impl_matches_naive_in_float64_through_the_layer(param, mode):
+    """Outputs bit for bit, gradients of inputs and weights to float64 rounding."""
+    g = torch.Generator().manual_seed(2)
+    x = torch.rand(70, 12, generator=g, dtype=torch.float64)  # [B, in_dim]
+    gy = torch.randn(70, 20, generator=g, dtype=torch.float64)
+    ref = _fwd_bwd(_layer(param, "naive").double(), x, gy, mode)
+    got = _fwd_bwd(_layer(param, "c").double(), x, gy, mode)
+    assert got[0].dtype == torch.float64 and torch.equal(got[0], ref[0])
+    for name, u, v in zip(("grad_x", "grad_weight"), got[1:], ref[1:]):
+        torch.testing.assert_close(u, v, rtol=1e-12, atol=1e-12, msg=lambda m: f"{name}: {m}")
 
 
 @pytest.mark.parametrize("param", ["softmax16", "light"])

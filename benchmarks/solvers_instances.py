@@ -1,0 +1,129 @@
+"""The solver layer's LEC miter set: EPFL circuits against ABC-optimized copies.
+
+For each circuit ``C`` and each ABC script ``S`` (``dc2`` and ``resyn2``):
+
+* ``C:S`` — ``C`` against ``S(C)``: equivalent (the miter is UNSAT);
+* ``C:S:bug`` — ``C`` against ``S(C)`` with one AND gate's fanin polarity flipped:
+  not equivalent (the miter is SAT).  The gate is the first one, in an order drawn
+  from a seeded generator, whose flip changes some output under random simulation,
+  so every mutation is observable by construction.
+
+ABC (Brayton & Mishchenko, CAV 2010) is run as ``berkeley-abc`` (binary AIGER).
+``resyn2`` is spelled out because the Debian build has no ``abc.rc`` aliases.
+Instances are generated into a work directory at run time from the circuits bundled
+in ``circuitlab/examples`` (EPFL suite, Amarú, Gaillardon, De Micheli, IWLS 2015).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from circuitlab.aig import AIG
+from circuitlab.aiger import read_aiger, write_aiger
+from circuitlab.sim import random_patterns, simulate_outputs
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "circuitlab" / "examples"
+LEC_INSTANCES = Path(__file__).resolve().parent / "lec_instances"
+ABC = "berkeley-abc"
+RESYN2 = "balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; refactor -z; rewrite -z; balance"
+SCRIPTS = {"dc2": "dc2", "resyn2": RESYN2}
+# small enough that all four backends answer each miter within a few seconds
+CI_CIRCUITS = ("ctrl", "int2float", "router", "cavlc", "dec", "priority", "i2c", "adder", "max")
+# adds bar, whose equivalent miters take Glucose and MiniSat about 20 s each
+ALL_CIRCUITS = CI_CIRCUITS + ("bar",)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One miter: ``a`` against ``b``; ``equivalent`` is the expected verdict."""
+
+    name: str
+    a: Path
+    b: Path
+    equivalent: bool
+
+
+def abc_path() -> str | None:
+    return shutil.which(ABC)
+
+
+def run_abc(command: str, timeout: float = 600) -> str:
+    """Run one ``berkeley-abc -q`` command string; its stdout.  RuntimeError on failure."""
+    exe = abc_path()
+    if exe is None:
+        raise RuntimeError(f"{ABC} is not installed (apt-get install berkeley-abc)")
+    r = subprocess.run([exe, "-q", command], capture_output=True, text=True, timeout=timeout)
+    if r.returncode != 0:
+        raise RuntimeError(f"{ABC} failed on {command!r}: {r.stderr.strip()[:200]}")
+    return r.stdout
+
+
+def abc_optimize(src: Path, script: str, dst: Path) -> None:
+    """``dst`` = ABC ``script`` applied to ``src`` (binary AIGER, written via a rename)."""
+    dst = Path(dst)
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    run_abc(f"read {src}; strash; {SCRIPTS.get(script, script)}; write_aiger -s {tmp}")
+    tmp.replace(dst)
+
+
+def abc_cec(a: Path, b: Path) -> bool:
+    """ABC's combinational equivalence verdict on two AIGER files."""
+    out = run_abc(f"cec {a} {b}")
+    if "Networks are equivalent" in out:
+        return True
+    if "NOT EQUIVALENT" in out:
+        return False
+    raise RuntimeError(f"cannot read ABC's cec verdict: {out.strip()[:200]}")
+
+
+def flip_fanin(aig: AIG, gate: int, side: int) -> AIG:
+    """A copy of ``aig`` with fanin ``side`` (0/1) of AND ``gate`` complemented."""
+    out = aig.copy()
+    out.ands[gate, side] ^= 1
+    out.ands[gate] = np.sort(out.ands[gate])[::-1]  # keep rhs0 >= rhs1
+    return out
+
+
+def observable_mutation(aig: AIG, seed: int = 0, words: int = 16) -> tuple[AIG, int, int]:
+    """Flip one fanin polarity so that some output changes.
+
+    Gates are tried in a seeded random order; the first flip whose outputs differ
+    from ``aig``'s on ``64 * words`` random patterns is returned, with its gate
+    index and side.  A difference under simulation is a witness, so the mutant is
+    certainly not equivalent.
+    """
+    rng = np.random.default_rng(seed)
+    pats = random_patterns(aig.num_inputs + aig.num_latches, words, seed=seed)  # [I, W]
+    ref = simulate_outputs(aig, pats)  # [O, W]
+    for gate in rng.permutation(aig.num_ands):
+        side = int(rng.integers(2))
+        mutant = flip_fanin(aig, int(gate), side)
+        if np.any(simulate_outputs(mutant, pats) != ref):
+            return mutant, int(gate), side
+    raise ValueError("no single fanin flip of this circuit is observable under simulation")
+
+
+def build_instances(workdir: Path, circuits=CI_CIRCUITS, scripts=("dc2", "resyn2"),
+                    seed: int = 0, source: Path = EXAMPLES) -> list[Instance]:
+    """Generate the miter set into ``workdir`` (ABC needed); returns the instances."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = []
+    for k, name in enumerate(circuits):
+        src = source / f"{name}.aig"
+        for script in scripts:
+            opt = workdir / f"{name}_{script}.aig"
+            if not opt.exists():
+                abc_optimize(src, script, opt)
+            out.append(Instance(f"{name}:{script}", src, opt, True))
+            bug = workdir / f"{name}_{script}_bug.aig"
+            if not bug.exists():
+                mutant, _, _ = observable_mutation(read_aiger(opt), seed=seed + k)
+                write_aiger(mutant, bug)
+            out.append(Instance(f"{name}:{script}:bug", src, bug, False))
+    return out

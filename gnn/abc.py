@@ -1,0 +1,59 @@
+"""Optimize an AIG with Berkeley ABC (the ``berkeley-abc`` binary) for corpus variants.
+
+ABC reads binary AIGER; Debian ships no ``abc.rc``, so scripts are spelled out.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from circuitlab.aig import AIG
+from circuitlab.aiger import read_aiger, write_aiger
+
+from .errors import AbcError
+
+ABC_BINARIES = ("berkeley-abc", "abc")
+RESYN2 = ("balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; "
+          "refactor -z; rewrite -z; balance")
+SCRIPTS = {
+    "dc2": "strash; dc2",
+    "resyn2": "strash; " + RESYN2,
+    "balance": "strash; balance",
+    "rewrite": "strash; rewrite",
+}
+
+
+def abc_binary() -> str:
+    """Path of the ABC executable, or raise :class:`AbcError`."""
+    for name in ABC_BINARIES:
+        path = shutil.which(name)
+        if path:
+            return path
+    raise AbcError("ABC is not installed (looked for " + ", ".join(ABC_BINARIES) + ")")
+
+
+def abc_optimize(aig: AIG, script: str = "dc2", timeout: float = 300.0) -> AIG:
+    """Run an ABC script on ``aig`` and return the optimized AIG.
+
+    Args:
+        script: a key of :data:`SCRIPTS` or a literal ABC command sequence.
+        timeout: seconds before ABC is killed.
+    Raises:
+        AbcError: ABC is missing, fails, times out, or writes no output.
+    """
+    cmd = SCRIPTS.get(script, script)
+    exe = abc_binary()
+    with tempfile.TemporaryDirectory(prefix="circuitlab-abc-") as tmp:
+        src, dst = Path(tmp) / "in.aig", Path(tmp) / "out.aig"
+        write_aiger(aig, src, binary=True)
+        try:
+            res = subprocess.run([exe, "-q", f"read {src}; {cmd}; write_aiger -s {dst}"],
+                                 capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AbcError(f"ABC script {cmd!r} timed out after {timeout:.0f} s") from None
+        if res.returncode != 0 or not dst.exists():
+            msg = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise AbcError(f"ABC script {cmd!r} failed: {msg[0][:200]}")
+        return read_aiger(dst)

@@ -1,0 +1,85 @@
+"""Checkpoints and weight files of :class:`CascadGNN`.
+
+A checkpoint is a ``torch.save`` dict readable with ``weights_only=True``:
+
+    format         "circuitlab.gnn.checkpoint/1"
+    arch           CascadGNN.ARCH
+    model_config   ModelConfig fields
+    model          state dict
+    (training checkpoints also: optimizer, epoch, batch, step, history, train_config, rng)
+
+Files are written to a temporary file in the same folder and renamed over the target
+(``os.replace``), so a kill at any moment leaves either the old or the new file.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+
+from .errors import CheckpointError
+from .model import CascadGNN, ModelConfig
+
+FORMAT = "circuitlab.gnn.checkpoint/1"
+
+
+def save_checkpoint(payload: dict, path) -> None:
+    """Atomically write ``payload`` (plus format tag) to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        torch.save({"format": FORMAT, **payload}, tmp)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; weight files are package data
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def model_payload(model: CascadGNN) -> dict:
+    """The architecture-defining part of a checkpoint."""
+    return {"arch": CascadGNN.ARCH, "model_config": model.config.to_dict(), "model": model.state_dict()}
+
+
+def load_checkpoint(path) -> dict:
+    """Read a checkpoint written by :func:`save_checkpoint`.
+
+    Raises:
+        CheckpointError: missing, unreadable, not a circuitlab GNN checkpoint, or of
+            another architecture.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CheckpointError(f"checkpoint {path} does not exist")
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001 - any unpickling failure means a bad file
+        raise CheckpointError(f"cannot read checkpoint {path}: {str(e).splitlines()[0][:200]}") from None
+    if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is not a circuitlab GNN checkpoint ({FORMAT})")
+    if ckpt.get("arch") != CascadGNN.ARCH:
+        raise CheckpointError(f"{path} holds architecture {ckpt.get('arch')!r}, expected {CascadGNN.ARCH!r}")
+    return ckpt
+
+
+def model_from_checkpoint(ckpt: dict, path="checkpoint") -> CascadGNN:
+    """Build the model a checkpoint describes and load its weights (strictly)."""
+    try:
+        config = ModelConfig(**ckpt["model_config"])
+    except (TypeError, KeyError, ValueError) as e:
+        raise CheckpointError(f"{path}: bad model_config: {e}") from None
+    model = CascadGNN(config)
+    try:
+        model.load_state_dict(ckpt["model"], strict=True)
+    except (RuntimeError, KeyError) as e:
+        first = str(e).strip().splitlines()
+        raise CheckpointError(f"{path}: weights do not fit architecture {CascadGNN.ARCH} "
+                              f"with {config}: {' '.join(first[:2])[:300]}") from None
+    return model

@@ -1,0 +1,45 @@
+"""Typed errors of the GNN package.
+
+All subclass :class:`circuitlab.errors.CircuitlabError` (a ``ValueError``), so the main
+CLI turns them into one line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+from circuitlab.errors import CircuitlabError
+
+
+class GnnError(CircuitlabError):
+    """Base class: bad input to the GNN data conversion, model, training or prediction."""
+
+
+class CircuitGraphError(GnnError):
+    """An AIG that cannot become a DAG for the GNN: cyclic (a fanin at or after its gate),
+    a literal out of range, or a malformed array."""
+
+
+class EmptyCircuitError(GnnError):
+    """An AIG with no AND gates or no outputs: there is nothing to propagate."""
+
+
+class PairError(GnnError):
+    """A malformed list of (u, v, b) pairs for conditional probabilities."""
+
+
+class GnnConfigError(GnnError):
+    """An option value that cannot work (negative sizes, unknown split, bad rates)."""
+
+
+class CorpusError(GnnError):
+    """A corpus file or folder that is missing, unreadable, or not a GNN corpus."""
+
+
+class CheckpointError(GnnError):
+    """A checkpoint that is missing, unreadable, or built for another architecture."""
+
+
+class WeightsNotFoundError(CheckpointError):
+    """The pretrained weights file does not exist."""
+
+
+class AbcError(GnnError):
+    """Running ABC failed (not installed, crashed, or wrote no output)."""

@@ -1,0 +1,189 @@
+"""The CASCAD-style DAG GNN: signal probabilities and conditional probabilities.
+
+Architecture (DeepGate2's one-round DAG GNN with CASCAD's virtual gates):
+
+1. Embedding.  ``h_v^0 = tanh(W_e [onehot(type_v) ; p_cop(v) ; rel_v ; struct_v])``, ``[N, D]``
+   (``struct``: reconvergence flag and span, log fanout; see :mod:`.data`).  Each
+   primary input also gets a random identity vector ``r_i ~ N(0, pi_noise^2 I)``
+   (DeepGate2's random PI initialization), so states carry a signature of their
+   support and the product aggregation can detect fanins that share inputs (the
+   source of COP's error).  Training draws fresh vectors per batch; evaluation uses a
+   fixed seed, so predictions are deterministic.
+2. Forward pass, level ``1 .. L``: for the nodes ``V_l`` of level ``l``
+       ``a_v = Attn_f({(h_u, c_uv) : u -> v})``,  ``q_v = Prod_f({(h_u, c_uv)})``,
+       ``h_v <- GRU_f([a_v ; q_v], h_v)``,
+   where ``u -> v`` also includes DeepGate's reconvergence skip edge (stem → gate) and
+   ``Prod`` is a product of sigmoid messages, the soft AND of :mod:`.product_conv`.
+3. Reverse pass, level ``L .. 0``: each node with fanouts aggregates them,
+       ``a_u = Attn_r({(h_v, c_uv) : u -> v})``,  ``h_u <- GRU_r(a_u, h_u)``,
+   so a node's state also depends on the outputs it drives.  Steps 2-3 repeat
+   ``rounds`` times.
+4. Virtual AND nodes, all at once: pair node ``k = (u, v, b)`` aggregates
+   ``h_u`` (complemented when ``b = 0``) and ``h_v``: ``h_k <- GRU_p([Attn_p(..) ; Prod_p(..)], h_k)``.
+5. Heads.  Signal probability ``p_v = sigmoid(f(h_v) + logit p_cop(v))`` (a residual on
+   COP when ``cop_residual``); the constant is 0 and inputs are 1/2 exactly.  The virtual AND predicts the joint inside its
+   Fréchet bounds, the virtual DIV divides by ``P(u = b)``:
+       ``pu = P(u = b)``, ``lo = max(0, pu + p_v - 1)``, ``hi = min(pu, p_v)``
+       ``joint = lo + sigmoid(g(h_k) + logit t_0) (hi - lo)``, with ``t_0`` placing the
+       independence estimate ``pu p_v`` in ``[lo, hi]``
+       ``cond = joint / pu``   (in [0, 1] by construction)
+   so an untrained residual starts at COP's estimate and the independence estimate.
+
+Levels of all graphs in a batch are processed together (:mod:`.schedule`).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from .conv import AttentionAggregation
+from .product_conv import ProductAggregation
+from .data import CONST, INPUT, NODE_TYPES
+from .errors import GnnConfigError
+from .schedule import Schedule, Step, level_schedule
+
+EPS = 1e-4
+PI_SEED = 20240607  # evaluation-time seed of the random input identity vectors
+
+
+@dataclass
+class ModelConfig:
+    """Architecture options (stored in every checkpoint).
+
+    Attributes:
+        hidden: D, the node state width.
+        rounds: forward + reverse passes before the heads.
+        use_cop: feed the COP probability as a node feature.
+        cop_residual: predict logits as corrections of COP's logit (and of independence).
+        skip_depth: reconvergence search depth of the data (:func:`.data.aig_to_data`);
+            0 disables skip edges.  Stored so inference builds the same graph.
+        pi_noise: scale of the random identity vectors of primary inputs (0: none).
+    """
+
+    hidden: int = 48
+    rounds: int = 1
+    use_cop: bool = True
+    cop_residual: bool = True
+    skip_depth: int = 3
+    pi_noise: float = 0.0
+
+    def __post_init__(self):
+        if self.hidden < 1 or self.rounds < 1 or self.skip_depth < 0 or self.pi_noise < 0:
+            raise GnnConfigError(f"hidden and rounds must be >= 1, skip_depth and pi_noise >= 0, "
+                                 f"got {self.hidden}, {self.rounds}, {self.skip_depth}, {self.pi_noise}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class CascadOutput:
+    """Model predictions.
+
+    Attributes:
+        prob: ``[N]`` P(node = 1) for every node (pair nodes: the joint).
+        joint: ``[K]`` P(v = 1 ∧ u = b).
+        cond: ``[K]`` P(v = 1 | u = b).
+        pu: ``[K]`` predicted P(u = b).
+    """
+
+    prob: torch.Tensor
+    joint: torch.Tensor
+    cond: torch.Tensor
+    pu: torch.Tensor
+
+
+def _mlp(dim: int) -> nn.Sequential:
+    return nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, 1))
+
+
+def _logit(p: torch.Tensor) -> torch.Tensor:
+    p = p.clamp(EPS, 1 - EPS)
+    return torch.log(p) - torch.log1p(-p)
+
+
+class CascadGNN(nn.Module):
+    """DAG GNN with attention aggregation, GRU updates and virtual AND/DIV heads.
+
+    Args:
+        config: :class:`ModelConfig`.
+    """
+
+    ARCH = "cascad-dag-gnn/2"
+
+    def __init__(self, config: ModelConfig | None = None):
+        super().__init__()
+        self.config = config or ModelConfig()
+        d = self.config.hidden
+        self.embed = nn.Linear(len(NODE_TYPES) + 1 + 4 + 3, d)
+        self.fwd_attn, self.fwd_prod, self.fwd_gru = AttentionAggregation(d), ProductAggregation(d), nn.GRUCell(2 * d, d)
+        self.rev_attn, self.rev_gru = AttentionAggregation(d), nn.GRUCell(d, d)
+        self.pair_attn, self.pair_prod, self.pair_gru = AttentionAggregation(d), ProductAggregation(d), nn.GRUCell(2 * d, d)
+        self.prob_head = _mlp(d)
+        self.pair_head = _mlp(d)
+
+    def initial_state(self, data) -> torch.Tensor:
+        """``[N, D]`` embedding of type, COP probability, pair relation and structure features."""
+        cop = data.cop.view(-1, 1) if self.config.use_cop else torch.zeros_like(data.cop).view(-1, 1)
+        feats = torch.cat([data.x, cop, data.rel, data.struct], dim=1)  # [N, 13]
+        h = torch.tanh(self.embed(feats))  # [N, D]
+        if self.config.pi_noise > 0:
+            is_pi = (data.node_type == INPUT).to(h.dtype).unsqueeze(1)  # [N, 1]
+            gen = None if self.training else torch.Generator().manual_seed(PI_SEED)
+            noise = torch.randn(h.shape, generator=gen, dtype=h.dtype)
+            h = h + self.config.pi_noise * is_pi * noise
+        return h
+
+    @staticmethod
+    def _update(h: torch.Tensor, step: Step, attn: AttentionAggregation, gru: nn.GRUCell,
+                prod: ProductAggregation | None = None) -> torch.Tensor:
+        """One batched level step: aggregate into ``[n, D]`` (or ``[n, 2D]``), GRU, write back in place."""
+        h_dst = h.index_select(0, step.nodes)  # [n, D]
+        ei = step.edge_index
+        agg = attn(h, h_dst, ei, step.attr)  # [n, D]
+        if prod is not None:
+            agg = torch.cat([agg, prod(h, h_dst.size(0), ei, step.attr)], dim=1)  # [n, 2D]
+        h.index_copy_(0, step.nodes, gru(agg, h_dst))
+        return h
+
+    def encode(self, data, schedule: Schedule | None = None) -> torch.Tensor:
+        """``[N, D]`` final node states."""
+        sched = schedule or level_schedule(data)
+        # clone: tanh keeps its output for backward, and the level steps write h in place
+        # (index_copy_ is safe under autograd: gathers save indices, not h itself)
+        h = self.initial_state(data).clone()
+        for _ in range(self.config.rounds):
+            for step in sched.forward:
+                h = self._update(h, step, self.fwd_attn, self.fwd_gru, self.fwd_prod)
+            for step in sched.reverse:
+                h = self._update(h, step, self.rev_attn, self.rev_gru)
+        if sched.pairs is not None:
+            h = self._update(h, sched.pairs, self.pair_attn, self.pair_gru, self.pair_prod)
+        return h
+
+    def forward(self, data, schedule: Schedule | None = None) -> CascadOutput:
+        """Predict signal and conditional probabilities for ``data`` (a ``Data`` or ``Batch``)."""
+        h = self.encode(data, schedule)
+        z = self.prob_head(h).squeeze(-1)  # [N]
+        if self.config.cop_residual:
+            z = z + _logit(data.cop)
+        prob = torch.sigmoid(z)
+        # exact knowledge: the constant is 0, a free input is 1 with probability 1/2
+        prob = torch.where(data.node_type == INPUT, torch.full_like(prob, 0.5), prob)
+        prob = torch.where(data.node_type == CONST, torch.zeros_like(prob), prob)
+        u, v, pn = data.pair_index
+        b = data.pair_b.to(prob.dtype)
+        pu = b * prob[u] + (1 - b) * (1 - prob[u])  # [K]
+        pv = prob[v]
+        lo = (pu + pv - 1).clamp_min(0)
+        width = (torch.minimum(pu, pv) - lo).clamp_min(0)
+        zk = self.pair_head(h[pn]).squeeze(-1)  # [K]
+        if self.config.cop_residual:
+            t0 = (pu * pv - lo) / (width + EPS)
+            zk = zk + _logit(t0)
+        joint = lo + torch.sigmoid(zk) * width
+        cond = (joint / pu.clamp_min(EPS)).clamp(0, 1)
+        prob = prob.index_copy(0, pn, joint) if pn.numel() else prob
+        return CascadOutput(prob, joint, cond, pu)

@@ -1,0 +1,58 @@
+"""Limits on a hard miter (EPFL multiplier vs its dc2 copy): time, conflicts, memory."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks.solvers_instances import LEC_INSTANCES
+from circuitlab.solvers import UNKNOWN, check_equivalence, solve_cnf
+
+MULT = LEC_INSTANCES / "multiplier.aig"
+MULT_DC2 = LEC_INSTANCES / "multiplier_dc2.aig"
+
+
+@pytest.fixture(scope="module")
+def multiplier():
+    return read_aiger(MULT), read_aiger(MULT_DC2)
+
+
+@pytest.mark.slow
+def test_cli_timeout_5s_answers_unknown_within_6s():
+    """The whole command -- interpreter start, reading, miter, encoding, search -- ends
+    in UNKNOWN (exit 3) within 6 s of wall time."""
+    start = time.monotonic()
+    r = subprocess.run([sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2),
+                        "--timeout", "5", "--json"], capture_output=True, text=True, timeout=60)
+    wall = time.monotonic() - start
+    assert r.returncode == 3, r.stderr
+    out = json.loads(r.stdout)
+    assert out["verdict"] == "UNKNOWN" and out["reason"] == "timeout"
+    assert wall <= 6.0, f"took {wall:.2f} s"
+
+
+@pytest.mark.parametrize("backend", ["cadical195", "kissat404", "glucose4", "minisat22"])
+def test_every_backend_stops_at_the_deadline(backend, multiplier):
+    start = time.monotonic()
+    r = check_equivalence(*multiplier, backend=backend, timeout=2.5)
+    wall = time.monotonic() - start
+    assert r.status == UNKNOWN and r.reason == "timeout"
+    assert wall <= 3.5, f"took {wall:.2f} s"
+
+
+def test_conflict_limit_on_the_cli():
+    r = subprocess.run([sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2),
+                        "--conflicts", "200", "--json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 3, r.stderr
+    out = json.loads(r.stdout)
+    assert out["reason"] == "conflicts" and 200 <= out["stats"]["conflicts"] <= 201
+
+
+def test_memory_limit_gives_unknown(hard_cnf):
+    """The search runs in a child with 1 MiB of extra address space: it runs out."""
+    r = solve_cnf(hard_cnf, memory_mb=1, timeout=30)
+    assert r.status == UNKNOWN and r.reason == "memory"
