@@ -186,8 +186,9 @@ def _is_dimacs(path: str) -> bool:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @importlib.import_module("circuitlab.solvers.options").click_options  # flags from SolveOptions
+@click.option("--guided", is_flag=True, help="Phases from the pretrained CASCAD-style GNN (AIGER input only).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def solve(file, as_json, **options):
+def solve(file, as_json, guided, **options):
     """Is some output of an AIGER FILE satisfiable (or a DIMACS FILE)?  Exit 10 SAT, 20 UNSAT, 0 unknown.
 
     A SAT answer is checked (simulated on the circuit, or against every clause) before
@@ -207,9 +208,16 @@ def solve(file, as_json, **options):
         formula, aig = read_dimacs(file), None
     else:
         formula = aig = _read_circuit(file)
+    guidance = None
+    if guided:
+        if aig is None:
+            raise click.BadParameter("--guided needs an AIGER circuit, not DIMACS")
+        from circuitlab.solvers.gnn_guidance import gnn_guidance
+
+        guidance = gnn_guidance(aig)  # GNN inference counts against --timeout
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
     opts = SolveOptions.make(opts, timeout=rest)
-    res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts)
+    res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts, guidance=guidance)
     if as_json:
         out = {"file": file, **res.to_json()}
         if res.status == SAT and aig is None:
