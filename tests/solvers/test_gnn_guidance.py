@@ -9,6 +9,7 @@ from circuitlab.solvers.gnn_guidance import gnn_guidance, gnn_phases
 
 from helpers import EXAMPLES
 
+
 def test_guided_verdicts_and_phases(tmp_path):
     a = read_aiger(EXAMPLES / "i2c.aig")
     for other, want in (("i2c_dc2", UNSAT), ("i2c_bug", SAT)):
@@ -18,6 +19,7 @@ def test_guided_verdicts_and_phases(tmp_path):
         g = gnn_guidance(m)
         assert len(g.phases) == int((ph != 0).sum())
         assert solve_aig(m, guidance=g).status == want
+
 
 def test_cli_guided(tmp_path):
     m = tmp_path / "m.aig"
