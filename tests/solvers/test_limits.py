@@ -53,6 +53,13 @@ def test_conflict_limit_on_the_cli():
 
 
 def test_memory_limit_gives_unknown(hard_cnf):
-    """The search runs in a child with 1 MiB of extra address space: it runs out."""
-    r = solve_cnf(hard_cnf, memory_mb=1, timeout=30)
+    """The search runs in a child with 1 MiB of extra address space: it runs out.
+
+    100k extra binary clauses on fresh variables make the solver allocate well over
+    1 MiB while loading, whatever free heap the forked child inherits.
+    """
+    from pysat.formula import CNF
+
+    big = CNF(from_clauses=hard_cnf.clauses + [[v, v + 1] for v in range(1000, 201000, 2)])
+    r = solve_cnf(big, memory_mb=1, timeout=30)
     assert r.status == UNKNOWN and r.reason == "memory"
