@@ -131,10 +131,9 @@ def pack_vectors(vectors: np.ndarray) -> np.ndarray:
     v = np.asarray(vectors, dtype=bool)
     n_vec, n = v.shape
     words = max(1, -(-n_vec // 64))
-    packed = np.packbits(v, axis=0, bitorder="little")  # [ceil(N/8), n]: 8 vectors a byte
-    buf = np.zeros((n, words * 8), dtype=np.uint8)
-    buf[:, :packed.shape[0]] = packed.T
-    return buf.view("<u8").astype(np.uint64, copy=False)
+    bits = np.zeros((n, words * 64), dtype=bool)  # one transposing copy, then contiguous packing
+    bits[:, :n_vec] = v.T
+    return np.packbits(bits, axis=1, bitorder="little").view("<u8").astype(np.uint64, copy=False)
 
 
 def unpack_words(words: np.ndarray, count: int) -> np.ndarray:
