@@ -20,11 +20,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from circuitlab.aig import AIG
 from circuitlab.aiger import read_aiger, write_aiger
-from circuitlab.sim import random_patterns, simulate_outputs
+from circuitlab.mutate import observable_mutation
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "circuitlab" / "examples"
@@ -79,33 +76,6 @@ def abc_cec(a: Path, b: Path) -> bool:
     if "NOT EQUIVALENT" in out:
         return False
     raise RuntimeError(f"cannot read ABC's cec verdict: {out.strip()[:200]}")
-
-
-def flip_fanin(aig: AIG, gate: int, side: int) -> AIG:
-    """A copy of ``aig`` with fanin ``side`` (0/1) of AND ``gate`` complemented."""
-    out = aig.copy()
-    out.ands[gate, side] ^= 1
-    out.ands[gate] = np.sort(out.ands[gate])[::-1]  # keep rhs0 >= rhs1
-    return out
-
-
-def observable_mutation(aig: AIG, seed: int = 0, words: int = 16) -> tuple[AIG, int, int]:
-    """Flip one fanin polarity so that some output changes.
-
-    Gates are tried in a seeded random order; the first flip whose outputs differ
-    from ``aig``'s on ``64 * words`` random patterns is returned, with its gate
-    index and side.  A difference under simulation is a witness, so the mutant is
-    certainly not equivalent.
-    """
-    rng = np.random.default_rng(seed)
-    pats = random_patterns(aig.num_inputs + aig.num_latches, words, seed=seed)  # [I, W]
-    ref = simulate_outputs(aig, pats)  # [O, W]
-    for gate in rng.permutation(aig.num_ands):
-        side = int(rng.integers(2))
-        mutant = flip_fanin(aig, int(gate), side)
-        if np.any(simulate_outputs(mutant, pats) != ref):
-            return mutant, int(gate), side
-    raise ValueError("no single fanin flip of this circuit is observable under simulation")
 
 
 def build_instances(workdir: Path, circuits=CI_CIRCUITS, scripts=("dc2", "resyn2"),

@@ -14,24 +14,27 @@ def flip_fanin(aig: AIG, gate: int, side: int = 0) -> AIG:
         raise CircuitError(f"no AND gate {gate} side {side} (the circuit has {aig.num_ands} ANDs)")
     out = aig.copy()
     out.ands[gate, side] ^= 1
+    out.ands[gate] = np.sort(out.ands[gate])[::-1]  # keep rhs0 >= rhs1
     out.comment = f"{aig.comment}\nmutated: AND {gate} fanin {side} complemented".strip()
     return out
 
 
-def observable_mutation(aig: AIG, seed: int = 0, tries: int = 200, words: int = 16) -> tuple[AIG, int, int]:
-    """A single-fanin mutation whose effect reaches an output on random patterns.
+def observable_mutation(aig: AIG, seed: int = 0, words: int = 16) -> tuple[AIG, int, int]:
+    """A single-fanin mutation whose effect reaches an output.
 
-    Returns ``(mutant, gate, side)``.  Observability is checked by simulating both
-    circuits on ``64 * words`` random patterns, so the mutant is certainly not equivalent.
+    Gates are tried in a seeded random order; the first flip whose outputs differ
+    from ``aig``'s on ``64 * words`` random patterns is returned as
+    ``(mutant, gate, side)``.  A difference under simulation is a witness, so the
+    mutant is certainly not equivalent.
     """
     if aig.num_ands == 0:
         raise CircuitError("cannot mutate a circuit without AND gates")
     rng = np.random.default_rng(seed)
-    pats = random_patterns(aig.num_inputs + aig.num_latches, words, seed)
-    ref = simulate_outputs(aig, pats)
-    for _ in range(tries):
-        gate, side = int(rng.integers(aig.num_ands)), int(rng.integers(2))
+    pats = random_patterns(aig.num_inputs + aig.num_latches, words, seed)  # [I, W]
+    ref = simulate_outputs(aig, pats)  # [O, W]
+    for gate in rng.permutation(aig.num_ands).tolist():
+        side = int(rng.integers(2))
         mutant = flip_fanin(aig, gate, side)
         if (simulate_outputs(mutant, pats) != ref).any():
             return mutant, gate, side
-    raise CircuitError(f"no observable mutation found in {tries} tries")
+    raise CircuitError("no single fanin flip of this circuit is observable under simulation")
