@@ -134,7 +134,23 @@ class SearchState:
         return var in self.values
 
 
-class DecisionPropagator(Propagator):
+class _DecideOnly(Propagator):
+    """IPASIR-UP with decisions only: no propagation, reasons or external clauses."""
+
+    def check_model(self, model) -> bool:
+        return True
+
+    def propagate(self) -> list:
+        return []
+
+    def provide_reason(self, lit: int) -> list:
+        return []
+
+    def add_clause(self) -> list:
+        return []
+
+
+class DecisionPropagator(_DecideOnly):
     """An IPASIR-UP propagator that only decides: it never propagates or adds clauses.
 
     It tracks the assignment of observed variables (``on_assignment`` /
@@ -215,21 +231,8 @@ class DecisionPropagator(Propagator):
             return self.order_lits[k]
         return 0
 
-    # ---- the rest of IPASIR-UP: nothing to add -----------------------------
-    def check_model(self, model) -> bool:
-        return True
 
-    def propagate(self) -> list:
-        return []
-
-    def provide_reason(self, lit: int) -> list:
-        return []
-
-    def add_clause(self) -> list:
-        return []
-
-
-class NullPropagator(Propagator):
+class NullPropagator(_DecideOnly):
     """A propagator that observes nothing and always leaves decisions to the solver.
 
     Used to measure the bare cost of the Python callback seam.
@@ -242,15 +245,3 @@ class NullPropagator(Propagator):
     def decide(self) -> int:
         self.calls += 1
         return 0
-
-    def check_model(self, model) -> bool:
-        return True
-
-    def propagate(self) -> list:
-        return []
-
-    def provide_reason(self, lit: int) -> list:
-        return []
-
-    def add_clause(self) -> list:
-        return []
