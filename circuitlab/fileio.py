@@ -1,4 +1,4 @@
-"""Small file helpers shared by every writer: atomic writes."""
+"""Atomic file writes, shared by every writer (circuits, exports, checkpoints, plots)."""
 from __future__ import annotations
 
 import os
@@ -6,23 +6,45 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
-    A crash or an exception never leaves a half-written file, and an existing file
-    at ``path`` is untouched until the new content is complete.
+
+def atomic_writer(path, write) -> None:
+    """Call ``write(fileobj)`` on a temp file beside ``path``, fsync it, rename it to ``path``.
+
+    A crash, ``kill -9`` or exception never leaves a half-written file: ``path`` holds
+    either its old content or the complete new one, and the temp file is removed on
+    error.  The file gets the usual permissions (``0666 & ~umask``), not mkstemp's 0600.
     """
     path = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogateescape")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        if os.path.exists(tmp):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
+    try:  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+def atomic_write(path, data: bytes | str) -> None:
+    """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically; see :func:`atomic_writer`."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    atomic_writer(path, lambda f: f.write(data))

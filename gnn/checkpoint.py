@@ -13,11 +13,11 @@ Files are written to a temporary file in the same folder and renamed over the ta
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import torch
+
+from circuitlab.fileio import atomic_writer
 
 from .errors import CheckpointError
 from .model import CascadGNN, ModelConfig
@@ -27,20 +27,8 @@ FORMAT = "circuitlab.gnn.checkpoint/1"
 
 def save_checkpoint(payload: dict, path) -> None:
     """Atomically write ``payload`` (plus format tag) to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        torch.save({"format": FORMAT, **payload}, tmp)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; weight files are package data
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    payload = {"format": FORMAT, **payload}
+    atomic_writer(path, lambda f: torch.save(payload, f))
 
 
 def model_payload(model: CascadGNN) -> dict:

@@ -11,58 +11,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import torch
+
+from circuitlab.fileio import atomic_writer
 
 from .errors import CheckpointError
 
 FORMAT = "circuitlab.lgn/1"
 
 
-def atomic_write_bytes(path: str | os.PathLike, write) -> None:
-    """Call ``write(fileobj)`` on a temp file next to ``path``, fsync it, then rename it to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_checkpoint(obj: dict, path: str | os.PathLike) -> None:
     """Atomically ``torch.save`` a checkpoint dict (``format`` is added)."""
     obj = dict(obj, format=FORMAT)
-    atomic_write_bytes(path, lambda f: torch.save(obj, f))
+    atomic_writer(path, lambda f: torch.save(obj, f))
 
 
 def write_json(obj, path: str | os.PathLike) -> None:
     """Atomically write ``obj`` as indented JSON."""
     data = json.dumps(obj, indent=2, sort_keys=False).encode()
-    atomic_write_bytes(path, lambda f: f.write(data))
+    atomic_writer(path, lambda f: f.write(data))
 
 
 def load_checkpoint(path: str | os.PathLike, map_location="cpu") -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import os
 
-from .checkpoint import atomic_write_bytes
+from circuitlab.fileio import atomic_writer
 
 
 def plot_history(history: list[dict], path: str | os.PathLike, title: str = "") -> None:
@@ -36,4 +36,4 @@ def plot_history(history: list[dict], path: str | os.PathLike, title: str = "") 
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
-    atomic_write_bytes(path, lambda f: f.write(buf.getvalue()))
+    atomic_writer(path, lambda f: f.write(buf.getvalue()))

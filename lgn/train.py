@@ -303,7 +303,7 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
 
 
 def _remove_stale_temps(out: Path) -> None:
-    """Delete temp files a killed run left behind mid-write (see ``checkpoint.atomic_write_bytes``)."""
+    """Delete temp files a killed run left behind mid-write (see ``circuitlab.fileio.atomic_writer``)."""
     for name in (CHECKPOINT_NAME, METRICS_NAME, CURVE_NAME):
         for tmp in out.glob(f".{name}.*.tmp"):
             tmp.unlink(missing_ok=True)

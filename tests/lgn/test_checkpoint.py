@@ -4,7 +4,8 @@ import os
 import pytest
 import torch
 
-from circuitlab.lgn.checkpoint import atomic_write_bytes, load_checkpoint, save_checkpoint, state_digest
+from circuitlab.fileio import atomic_writer
+from circuitlab.lgn.checkpoint import load_checkpoint, save_checkpoint, state_digest
 from circuitlab.lgn.errors import CheckpointError
 
 
@@ -27,7 +28,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        atomic_write_bytes(path, explode)
+        atomic_writer(path, explode)
     assert load_checkpoint(path)["step"] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ck.pt"]
 
