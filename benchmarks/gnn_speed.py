@@ -30,7 +30,7 @@ import torch
 from circuitlab.aiger import read_aiger
 from circuitlab.cnf import encode, write_dimacs
 from circuitlab.fileio import atomic_write
-from circuitlab.gnn.abc import abc_optimize
+from circuitlab.abc import abc_optimize
 from circuitlab.gnn.data import aig_to_data
 from circuitlab.gnn.inference import WEIGHTS, load_pretrained, predict
 from circuitlab.gnn.pairs import candidate_pairs, miter_halves

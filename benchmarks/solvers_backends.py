@@ -24,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from circuitlab.abc import abc_cec
 from circuitlab.aiger import read_aiger
-from circuitlab.benchmarks.solvers_instances import (ALL_CIRCUITS, LEC_INSTANCES, Instance, abc_cec,
-                                                     build_instances)
+from circuitlab.benchmarks.solvers_instances import ALL_CIRCUITS, LEC_INSTANCES, Instance, build_instances
 from circuitlab.solvers import BACKENDS, UNKNOWN, UNSAT, check_equivalence
 
 RESULTS = Path(__file__).resolve().parent / "results"

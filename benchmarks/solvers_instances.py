@@ -15,20 +15,16 @@ in ``circuitlab/examples`` (EPFL suite, Amarú, Gaillardon, De Micheli, IWLS 201
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from circuitlab.abc import abc_optimize_file
 from circuitlab.aiger import read_aiger, write_aiger
 from circuitlab.mutate import observable_mutation
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "circuitlab" / "examples"
 LEC_INSTANCES = Path(__file__).resolve().parent / "lec_instances"
-ABC = "berkeley-abc"
-RESYN2 = "balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; refactor -z; rewrite -z; balance"
-SCRIPTS = {"dc2": "dc2", "resyn2": RESYN2}
 # small enough that all four backends answer each miter within a few seconds
 CI_CIRCUITS = ("ctrl", "int2float", "router", "cavlc", "dec", "priority", "i2c", "adder", "max")
 # adds bar, whose equivalent miters take Glucose and MiniSat about 20 s each
@@ -45,39 +41,6 @@ class Instance:
     equivalent: bool
 
 
-def abc_path() -> str | None:
-    return shutil.which(ABC)
-
-
-def run_abc(command: str, timeout: float = 600) -> str:
-    """Run one ``berkeley-abc -q`` command string; its stdout.  RuntimeError on failure."""
-    exe = abc_path()
-    if exe is None:
-        raise RuntimeError(f"{ABC} is not installed (apt-get install berkeley-abc)")
-    r = subprocess.run([exe, "-q", command], capture_output=True, text=True, timeout=timeout)
-    if r.returncode != 0:
-        raise RuntimeError(f"{ABC} failed on {command!r}: {r.stderr.strip()[:200]}")
-    return r.stdout
-
-
-def abc_optimize(src: Path, script: str, dst: Path) -> None:
-    """``dst`` = ABC ``script`` applied to ``src`` (binary AIGER, written via a rename)."""
-    dst = Path(dst)
-    tmp = dst.with_name(f".{dst.name}.tmp")
-    run_abc(f"read {src}; strash; {SCRIPTS.get(script, script)}; write_aiger -s {tmp}")
-    tmp.replace(dst)
-
-
-def abc_cec(a: Path, b: Path) -> bool:
-    """ABC's combinational equivalence verdict on two AIGER files."""
-    out = run_abc(f"cec {a} {b}")
-    if "Networks are equivalent" in out:
-        return True
-    if "NOT EQUIVALENT" in out:
-        return False
-    raise RuntimeError(f"cannot read ABC's cec verdict: {out.strip()[:200]}")
-
-
 def build_instances(workdir: Path, circuits=CI_CIRCUITS, scripts=("dc2", "resyn2"),
                     seed: int = 0, source: Path = EXAMPLES) -> list[Instance]:
     """Generate the miter set into ``workdir`` (ABC needed); returns the instances."""
@@ -89,7 +52,7 @@ def build_instances(workdir: Path, circuits=CI_CIRCUITS, scripts=("dc2", "resyn2
         for script in scripts:
             opt = workdir / f"{name}_{script}.aig"
             if not opt.exists():
-                abc_optimize(src, script, opt)
+                abc_optimize_file(src, script, opt)
             out.append(Instance(f"{name}:{script}", src, opt, True))
             bug = workdir / f"{name}_{script}_bug.aig"
             if not bug.exists():

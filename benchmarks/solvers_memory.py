@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 from circuitlab.aiger import read_aiger
-from circuitlab.benchmarks.solvers_instances import ROOT, abc_optimize
+from circuitlab.abc import abc_optimize_file
+from circuitlab.benchmarks.solvers_instances import ROOT
 
 RESULTS = Path(__file__).resolve().parent / "results"
 EPFL = ROOT.parent / "shared" / "benchmarks" / "epfl"
@@ -58,7 +59,7 @@ def main(argv=None) -> None:
         for name in LARGEST:
             a = EPFL / f"{name}.aig"
             b = Path(work) / f"{name}_balance.aig"
-            abc_optimize(a, "balance", b)
+            abc_optimize_file(a, "balance", b)
             aig = read_aiger(a)
             r = run_lec(a, b, ["--timeout", str(args.timeout)])
             rows.append((name, aig.num_ands, read_aiger(b).num_ands, f"--timeout {args.timeout:g}", r))

@@ -32,7 +32,7 @@ from torch_geometric.data import Data
 from circuitlab.aig import AIG
 from circuitlab.aiger import read_aiger
 
-from .abc import abc_optimize
+from circuitlab.abc import abc_optimize
 from .data import aig_to_data
 from .errors import CorpusError, GnnConfigError
 from .generators import ADDERS, MULTIPLIERS, random_aig

@@ -41,5 +41,4 @@ class WeightsNotFoundError(CheckpointError):
     """The pretrained weights file does not exist."""
 
 
-class AbcError(GnnError):
-    """Running ABC failed (not installed, crashed, or wrote no output)."""
+from circuitlab.abc import AbcError  # noqa: E402,F401  (ABC lives in the core; kept importable here)

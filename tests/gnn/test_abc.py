@@ -1,8 +1,8 @@
-"""gnn/abc.py: ABC variants are equivalent to their source; failures are typed."""
+"""circuitlab/abc.py (as used by the GNN corpus): ABC variants are equivalent to their source; failures are typed."""
 import numpy as np
 import pytest
 
-from circuitlab.gnn.abc import abc_optimize
+from circuitlab.abc import abc_optimize
 from circuitlab.gnn.errors import AbcError
 from circuitlab.gnn.generators import wallace_multiplier
 from circuitlab.sim import evaluate

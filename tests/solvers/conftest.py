@@ -6,11 +6,14 @@ import os
 import pytest
 from pysat.examples.genhard import PHP
 
-from circuitlab.benchmarks.solvers_instances import abc_path, build_instances
+from circuitlab.abc import AbcError, abc_binary
+from circuitlab.benchmarks.solvers_instances import build_instances
 
 
 def require_abc() -> None:
-    if abc_path() is None:
+    try:
+        abc_binary()
+    except AbcError:
         if os.environ.get("CI"):
             pytest.fail("berkeley-abc is required in CI (.ci/run installs it)")
         pytest.skip("berkeley-abc not installed (apt-get install berkeley-abc)")

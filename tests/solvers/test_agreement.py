@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from circuitlab.aiger import read_aiger
-from circuitlab.benchmarks.solvers_instances import CI_CIRCUITS, abc_cec
+from circuitlab.abc import abc_cec
+from circuitlab.benchmarks.solvers_instances import CI_CIRCUITS
 from circuitlab.solvers import BACKENDS, SAT, UNSAT, check_equivalence
 
 NAMES = [f"{c}:{s}{bug}" for c in CI_CIRCUITS for s in ("dc2", "resyn2") for bug in ("", ":bug")]

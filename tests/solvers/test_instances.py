@@ -6,7 +6,7 @@ import pytest
 
 from circuitlab.aig import AIGBuilder
 from circuitlab.aiger import read_aiger, write_aiger
-from circuitlab.benchmarks.solvers_instances import abc_cec, abc_optimize
+from circuitlab.abc import abc_cec, abc_optimize_file as abc_optimize
 from circuitlab.mutate import flip_fanin, observable_mutation
 from circuitlab.sim import random_patterns, simulate_outputs
 from helpers import EXAMPLES

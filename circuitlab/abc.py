@@ -1,4 +1,7 @@
-"""Optimize an AIG with Berkeley ABC (the ``berkeley-abc`` binary) for corpus variants.
+"""Berkeley ABC (the ``berkeley-abc`` binary): optimized copies and ``cec`` verdicts.
+
+Used for corpus variants, LEC instances and benchmarks; the package never needs ABC
+to run.
 
 ABC reads binary AIGER; Debian ships no ``abc.rc``, so scripts are spelled out.
 """
@@ -9,10 +12,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from circuitlab.aig import AIG
-from circuitlab.aiger import read_aiger, write_aiger
+from .aig import AIG
+from .aiger import read_aiger, write_aiger
 
-from .errors import AbcError
+from .errors import CircuitlabError
+
+
+class AbcError(CircuitlabError):
+    """Running ABC failed (not installed, crashed, timed out, or wrote no output)."""
+
 
 ABC_BINARIES = ("berkeley-abc", "abc")
 RESYN2 = ("balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; "
@@ -57,3 +65,32 @@ def abc_optimize(aig: AIG, script: str = "dc2", timeout: float = 300.0) -> AIG:
             msg = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
             raise AbcError(f"ABC script {cmd!r} failed: {msg[0][:200]}")
         return read_aiger(dst)
+
+
+def run_abc(command: str, timeout: float = 600.0) -> str:
+    """Run one ``abc -q`` command string and return its stdout."""
+    try:
+        r = subprocess.run([abc_binary(), "-q", command], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise AbcError(f"ABC timed out after {timeout:.0f} s on {command[:80]!r}") from None
+    if r.returncode != 0:
+        raise AbcError(f"ABC failed on {command[:80]!r}: {r.stderr.strip()[:200]}")
+    return r.stdout
+
+
+def abc_optimize_file(src, script: str, dst, timeout: float = 600.0) -> None:
+    """``dst`` = ABC ``script`` applied to the AIGER file ``src`` (written via a rename)."""
+    dst = Path(dst)
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    run_abc(f"read {src}; {SCRIPTS.get(script, 'strash; ' + script)}; write_aiger -s {tmp}", timeout)
+    tmp.replace(dst)
+
+
+def abc_cec(a, b, timeout: float = 600.0) -> bool:
+    """ABC's combinational equivalence verdict on two AIGER files (matched by name)."""
+    out = run_abc(f"cec {a} {b}", timeout)
+    if "Networks are equivalent" in out:
+        return True
+    if "NOT EQUIVALENT" in out:
+        return False
+    raise AbcError(f"cannot read ABC's cec verdict: {out.strip()[:200]}")
