@@ -39,13 +39,25 @@ def gate_truth(op: int, a, b):
 
 
 def gate_aig(bld: AIGBuilder, op: int, a: int, b: int) -> int:
-    """Build two-input function ``op`` of builder literals ``a, b``: OR of its minterms."""
-    terms = []
-    for va in (0, 1):
-        for vb in (0, 1):
-            if (op >> (3 - 2 * va - vb)) & 1:
-                terms.append(bld.and_(a ^ (1 - va), b ^ (1 - vb)))
-    return bld.or_many(terms) if terms else bld.FALSE
+    """Build two-input function ``op`` of builder literals ``a, b`` with the fewest ANDs.
+
+    One true minterm is one AND; three (OR, NAND, implications) are the complement of
+    the one false minterm, also one AND; two are a literal or XOR/XNOR (three ANDs).
+    """
+    minterms = [(va, vb) for va in (0, 1) for vb in (0, 1) if (op >> (3 - 2 * va - vb)) & 1]
+    if len(minterms) in (0, 4):
+        return bld.TRUE if minterms else bld.FALSE
+    if len(minterms) == 3:
+        (va, vb), = [(x, y) for x in (0, 1) for y in (0, 1) if (x, y) not in minterms]
+        return bld.and_(a ^ (1 - va), b ^ (1 - vb)) ^ 1
+    if len(minterms) == 2:
+        (a0, b0), (a1, b1) = minterms
+        if a0 == a1:  # a function of a alone
+            return a ^ (1 - a0)
+        if b0 == b1:
+            return b ^ (1 - b0)
+    terms = [bld.and_(a ^ (1 - va), b ^ (1 - vb)) for va, vb in minterms]
+    return bld.or_many(terms)
 
 
 @dataclass

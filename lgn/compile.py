@@ -6,7 +6,7 @@ DiscreteNetwork → :class:`~circuitlab.netlist.Netlist` → AIG:
    ``discrete.py``) becomes one netlist gate with its difflogic id; unused gates are
    dropped; constants are propagated and gates that copy or invert one input become
    wires or NOTs;
-2. GroupSum becomes one popcount adder tree per class (full/half adders, counts in
+2. GroupSum becomes one carry-save popcount per class (full/half adders, counts in
    binary);
 3. the class argmax becomes a comparator tree: a tournament that keeps the lower class
    index on ties, as ``numpy.argmax`` does;
@@ -103,17 +103,47 @@ class _Builder:
             carry = self.or_(self.and_(a, b), self.and_(axb, carry))
         return out + [carry]
 
+    def full_add(self, a: int, b: int, c: int) -> tuple[int, int]:
+        """Sum and carry bits of a + b + c (5 gates: two XORs, two ANDs, one OR)."""
+        t = self.xor_(a, b)
+        return self.xor_(t, c), self.or_(self.and_(a, b), self.and_(t, c))
+
     def popcount(self, bits: list[int]) -> list[int]:
-        """Binary count of true bits: a balanced tree of adders."""
-        if not bits:
-            return [Netlist.FALSE]
-        words = [[b] for b in bits]
-        while len(words) > 1:
-            nxt = [self.add(words[i], words[i + 1]) for i in range(0, len(words) - 1, 2)]
-            if len(words) % 2:
-                nxt.append(words[-1])
-            words = nxt
-        return words[0]
+        """Binary count of true bits (LSB first) by carry-save reduction.
+
+        Each weight column is a FIFO queue: full adders take three bits of one weight and
+        give back one bit there and a carry one column up, half adders finish a column of
+        two.  About one full adder per input bit (a tree of ripple adders needs about two);
+        taking bits first-in first-out keeps the tree balanced.
+        """
+        from collections import deque
+
+        consts = (Netlist.FALSE, Netlist.TRUE)
+        ones = sum(1 for b in bits if b == Netlist.TRUE)  # constants go into the count directly
+        cols = [deque(b for b in bits if b not in consts)]
+        out, w = [], 0
+        while w < len(cols) or ones:
+            if w == len(cols):
+                cols.append(deque())
+            col = cols[w]
+            if ones & 1:
+                col.append(Netlist.TRUE)
+            ones >>= 1
+            while len(col) > 2:
+                s, c = self.full_add(col.popleft(), col.popleft(), col.popleft())
+                col.append(s)
+                if w + 1 == len(cols):
+                    cols.append(deque())
+                cols[w + 1].append(c)
+            if len(col) == 2:
+                a, b = col.popleft(), col.popleft()
+                if w + 1 == len(cols):
+                    cols.append(deque())
+                col.append(self.xor_(a, b))
+                cols[w + 1].append(self.and_(a, b))
+            out.append(col[0] if col else Netlist.FALSE)
+            w += 1
+        return out or [Netlist.FALSE]
 
     def greater(self, x: list[int], y: list[int]) -> int:
         """Unsigned x > y, from the most significant bit down."""
@@ -197,6 +227,15 @@ class CompiledLGN:
     def predict(self, x) -> np.ndarray:
         """``[N, in_dim]`` {0, 1} inputs → ``[N]`` predicted classes."""
         return decode_class(self._c.evaluate(np.asarray(x).astype(bool)))
+
+    @property
+    def num_instructions(self) -> int:
+        """Interpreter instructions after dead-gate removal and XOR recovery."""
+        return self._c.num_instructions
+
+    @property
+    def num_xors(self) -> int:
+        return self._c.num_xors
 
     def predict_packed(self, words: np.ndarray) -> np.ndarray:
         """``[in_dim, W]`` uint64 bit-packed inputs → ``[K, W]`` class-bit words."""

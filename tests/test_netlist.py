@@ -42,6 +42,19 @@ def test_netlist_lowers_to_equal_aig():
     assert aig.output_names[-1] == "one" and aig.outputs[-1] == 1
 
 
+@pytest.mark.parametrize("op", range(16))
+def test_each_gate_lowers_to_fewest_ands(op):
+    """One AND for every gate with one or three true minterms, three for XOR/XNOR."""
+    net = Netlist()
+    a, b = net.add_input("a"), net.add_input("b")
+    net.add_output(net.add_gate(op, a, b))
+    aig = net.to_aig()
+    vec = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], bool)
+    assert evaluate(aig, vec)[:, 0].astype(int).tolist() == DIFFLOGIC[op](vec[:, 0].astype(int), vec[:, 1].astype(int)).tolist()
+    ones = bin(op).count("1")
+    assert aig.num_ands == {0: 0, 1: 1, 2: 3 if op in (6, 9) else 0, 3: 1, 4: 0}[ones]  # 2: XOR or a literal
+
+
 def test_from_aig_roundtrip():
     aig = random_aig(8, 6, 50, 3)
     net = Netlist.from_aig(aig)
