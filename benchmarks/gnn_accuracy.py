@@ -18,20 +18,17 @@ beside them.  The goal set for this model: at most half of COP's error on both h
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import torch
 
-from circuitlab.fileio import atomic_write
 from circuitlab.gnn.corpus import load_corpus
 from circuitlab.gnn.inference import WEIGHTS, load_pretrained
 from circuitlab.gnn.metrics import ErrorAccumulator
 from circuitlab.gnn.schedule import level_schedule
+from circuitlab.benchmarks.results_io import RESULTS, write_results
 
-RESULTS = Path(__file__).resolve().parent / "results"
 
 DEEPGATE2_NOTE = ("DeepGate2 (Shi et al., ICCAD 2023) reports its signal-probability error on its own "
                   "sub-circuit dataset; we could not retrieve and verify the published number with the "
@@ -102,10 +99,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     res = run(args.corpus, args.weights)
-    out = Path(args.out)
-    atomic_write(out.with_suffix(".json"), json.dumps(res, indent=1))
-    atomic_write(out.with_suffix(".md"), to_markdown(res))
-    print(to_markdown(res))
+    write_results(args.out, res, to_markdown(res))
     return 0
 
 

@@ -29,14 +29,13 @@ import torch
 
 from circuitlab.aiger import read_aiger
 from circuitlab.cnf import encode, write_dimacs
-from circuitlab.fileio import atomic_write
 from circuitlab.abc import abc_optimize
 from circuitlab.gnn.data import aig_to_data
 from circuitlab.gnn.inference import WEIGHTS, load_pretrained, predict
 from circuitlab.gnn.pairs import candidate_pairs, miter_halves
 from circuitlab.gnn.schedule import level_schedule
+from circuitlab.benchmarks.results_io import RESULTS, write_results
 
-RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_EPFL = Path("/work/shared/benchmarks/epfl")
 
 
@@ -137,10 +136,7 @@ def main(argv=None) -> int:
         print(json.dumps(row))
         rows.append(row)
     res = {"weights": str(args.weights or WEIGHTS), "timeout": args.timeout, "threads": 1, "rows": rows}
-    out = Path(args.out)
-    atomic_write(out.with_suffix(".json"), json.dumps(res, indent=1))
-    atomic_write(out.with_suffix(".md"), to_markdown(res))
-    print(to_markdown(res))
+    write_results(args.out, res, to_markdown(res))
     return 0
 
 

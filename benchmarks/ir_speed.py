@@ -19,8 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from circuitlab.aiger import read_aiger
 from circuitlab.compiled import CompiledAIG
 from circuitlab.fileio import atomic_write

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from circuitlab.benchmarks.results_io import RESULTS, write_results
+
 DEFAULT_PEER = Path("/work/peers312/bin/python")
 
 PEER_SCRIPT = r"""
@@ -180,10 +181,6 @@ def main(argv=None):
            ([(2000, 4)] if args.quick else [(2000, 4), (8000, 6)])]
     for r in inf:
         print(json.dumps(r), flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    from circuitlab.fileio import atomic_write
-
-    atomic_write(RESULTS / "lgn_speed.json", json.dumps({"training": rows, "inference": inf}, indent=2))
     ms = lambda t: f"{t * 1e3:.1f} ms" if t else "n/a"  # noqa: E731
     fx = lambda r: f"{r:.1f}×" if r else "n/a"  # noqa: E731
     md = [f"| model (in × layers × width, batch) | parametrization | circuitlab `{auto}` | circuitlab `cpu` "
@@ -206,8 +203,7 @@ def main(argv=None):
            f"10 classes) compiled to its predicted-class AIG, {inf[0]['samples']:,} random samples; evaluation is "
            "the best of 3 runs of the C interpreter (`circuitlab.compiled.CompiledAIG`); packing is "
            "`circuitlab.compiled.pack_bool` from a `[N, 784]` bool array."]
-    atomic_write(RESULTS / "lgn_speed.md", "\n".join(md) + "\n")
-    print("\n".join(md))
+    write_results(RESULTS / "lgn_speed", {"training": rows, "inference": inf}, "\n".join(md))
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def convert(src, dst):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def sim(file, vectors, patterns, seed, as_json):
     """Simulate input vectors, or estimate output probabilities (exact for <= 20 inputs)."""
-    from .sim import evaluate, lit_values, signal_probabilities
+    from .sim import evaluate, signal_probabilities
 
     aig = _read_circuit(file)
     n = aig.num_inputs + aig.num_latches

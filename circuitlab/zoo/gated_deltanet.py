@@ -53,6 +53,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ._checks import head_dims, require_mode, require_positive
 from .registry import register
 
 __all__ = [
@@ -234,25 +235,11 @@ class GatedDeltaNet(nn.Module):
         norm_eps: float = 1e-5,
     ) -> None:
         super().__init__()
-        if d_model <= 0:
-            raise ValueError(f"d_model must be > 0, got {d_model}")
-        if n_heads <= 0:
-            raise ValueError(f"n_heads must be > 0, got {n_heads}")
-        if head_k_dim is None or head_v_dim is None:
-            if d_model % n_heads:
-                raise ValueError(f"n_heads={n_heads} must divide d_model={d_model} when head dims are not given")
-        head_k_dim = d_model // n_heads if head_k_dim is None else head_k_dim
-        head_v_dim = d_model // n_heads if head_v_dim is None else head_v_dim
-        if head_k_dim <= 0:
-            raise ValueError(f"head_k_dim must be > 0, got {head_k_dim}")
-        if head_v_dim <= 0:
-            raise ValueError(f"head_v_dim must be > 0, got {head_v_dim}")
+        head_k_dim, head_v_dim = head_dims(d_model, n_heads, head_k_dim, head_v_dim)
         if conv_size < 0:
             raise ValueError(f"conv_size must be >= 0, got {conv_size}")
-        if chunk_size <= 0:
-            raise ValueError(f"chunk_size must be > 0, got {chunk_size}")
-        if mode not in ("chunk", "recurrent"):
-            raise ValueError(f"mode must be 'chunk' or 'recurrent', got {mode!r}")
+        require_positive(chunk_size=chunk_size)
+        require_mode(mode)
         self.d_model, self.n_heads = d_model, n_heads
         self.head_k_dim, self.head_v_dim = head_k_dim, head_v_dim
         self.chunk_size, self.mode, self.use_fla = chunk_size, mode, use_fla
