@@ -240,7 +240,9 @@ def solve(file, as_json, guided, **options):
 @click.argument("b", type=click.Path(dir_okay=False))
 @importlib.import_module("circuitlab.solvers.options").click_options  # flags from SolveOptions
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def lec(a, b, as_json, **options):
+@click.option("--sweep/--no-sweep", default=True, show_default=True,
+              help="Merge internal equivalences by SAT sweeping before the final check (off with proofs).")
+def lec(a, b, as_json, sweep, **options):
     """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown.
 
     A counterexample is re-simulated on both circuits before it is printed.  With
@@ -256,7 +258,7 @@ def lec(a, b, as_json, **options):
     opts = SolveOptions(**options)
     ca, cb = _read_circuit(a), _read_circuit(b)
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
-    res = check_equivalence(ca, cb, SolveOptions.make(opts, timeout=rest))
+    res = check_equivalence(ca, cb, SolveOptions.make(opts, timeout=rest), sweep=sweep)
     verdict = {UNSAT: "EQUIVALENT", SAT: "NOT EQUIVALENT"}.get(res.status, "UNKNOWN")
     out = {"a": a, "b": b, "verdict": verdict, **res.to_json()}
     if res.status == SAT:

@@ -37,6 +37,7 @@ from circuitlab.miter import match_interfaces, miter
 from circuitlab.sim import evaluate
 
 from .backends import get_backend
+from .sweep import sweep as sweep_aig
 from .errors import InternalSolverError
 from .guidance import Guidance
 from .options import SolveOptions
@@ -66,7 +67,7 @@ def model_satisfies(clauses, model) -> bool:
     return bool(np.logical_or.reduceat(true_lit, starts).all())
 
 
-def _pipeline(make_cnf, verify_sat, opts: SolveOptions, deadline, guidance, fork: bool):
+def _pipeline(make_cnf, verify_sat, opts: SolveOptions, deadline, guidance, fork: bool, annotate=None):
     """Build the CNF, solve it, verify a SAT answer, write a proof.
 
     Returns ``(result, to_check)``: ``to_check`` is ``(clauses, num_vars, proof lines)``
@@ -78,6 +79,8 @@ def _pipeline(make_cnf, verify_sat, opts: SolveOptions, deadline, guidance, fork
         lines = s.proof() if res.status == UNSAT and opts.wants_proof else None
     if res.status == SAT:
         verify_sat(res, ctx)
+    if annotate is not None:
+        annotate(res, ctx)
     if lines is None:
         return res, None
     res.proof_steps = len(lines)
@@ -87,15 +90,20 @@ def _pipeline(make_cnf, verify_sat, opts: SolveOptions, deadline, guidance, fork
     return res, ((cnf.clauses, cnf.nv, lines) if opts.check_proof else None)
 
 
-def _run(make_cnf, verify_sat, opts: SolveOptions, guidance) -> SolveResult:
-    """:func:`_pipeline` under the limits of ``opts``, then the proof check."""
+def _run(make_cnf, verify_sat, opts: SolveOptions, guidance, annotate=None) -> SolveResult:
+    """:func:`_pipeline` under the limits of ``opts``, then the proof check.
+
+    ``annotate(result, ctx)``, when given, runs on every answer inside the pipeline (in
+    the watchdog child too), to copy what ``make_cnf`` learned onto the result.
+    """
     start = time.monotonic()
     deadline = opts.deadline(start)
     if deadline is None and opts.memory_mb is None:
-        res, to_check = _pipeline(make_cnf, verify_sat, opts, None, guidance, fork=True)
+        res, to_check = _pipeline(make_cnf, verify_sat, opts, None, guidance, fork=True, annotate=annotate)
     else:
         grace = GRACE_S if deadline is not None and get_backend(opts.backend).interrupt else 0.0
-        out = run_in_child(lambda: _pipeline(make_cnf, verify_sat, opts, deadline, guidance, fork=False),
+        out = run_in_child(lambda: _pipeline(make_cnf, verify_sat, opts, deadline, guidance, fork=False,
+                                             annotate=annotate),
                            None if deadline is None else deadline + grace, opts.memory_mb)
         if out.reason:
             res, to_check = SolveResult(UNKNOWN, opts.backend, SolveStats(solve_time=out.wall),
@@ -160,24 +168,35 @@ def solve_aig(aig: AIG, options: SolveOptions | None = None, guidance: Guidance 
 
 
 def check_equivalence(a: AIG, b: AIG, options: SolveOptions | None = None,
-                      guidance: Guidance | None = None, **kw) -> SolveResult:
+                      guidance: Guidance | None = None, sweep: bool = True, **kw) -> SolveResult:
     """Combinational equivalence of ``a`` and ``b``: an UNSAT miter means equivalent.
 
     On SAT, ``result.inputs`` is a counterexample over ``a``'s inputs and
     ``result.differing_outputs`` lists the indices of ``a``'s outputs that differ
     from their matches in ``b``, both re-checked by simulating ``a`` and ``b``.
     The timeout covers building the miter.
+
+    With ``sweep`` (the default), the miter is first reduced by SAT sweeping
+    (:mod:`~circuitlab.solvers.sweep`): internal equivalences are proved one small query
+    at a time and merged, which is what makes arithmetic miters tractable.  A requested
+    DRAT proof must cover the miter itself, so proofs turn sweeping off.  A conflict
+    limit also bounds the sweep's queries together.  The sweep's statistics are in
+    ``result.sweep``.
     """
     opts = SolveOptions.make(options, **kw)
     in_perm, out_perm = match_interfaces(a, b)  # interface errors at once, not in a child
+    do_sweep = sweep and not opts.wants_proof
 
     def make():
         m = miter(a, b)
+        info = None
+        if do_sweep:
+            m, info = sweep_aig(m, max_conflicts=opts.conflicts)
         enc = encode(m, method=opts.encoding)
-        return enc.cnf, (m, enc)
+        return enc.cnf, (m, enc, info)
 
     def verify(res, ctx):
-        m, enc = ctx
+        m, enc, _ = ctx
         inputs = enc.model_to_inputs(res.model)  # [I]
         vb = np.zeros(b.num_inputs, dtype=bool)  # [I] in b's input order
         vb[in_perm] = inputs
@@ -187,4 +206,8 @@ def check_equivalence(a: AIG, b: AIG, options: SolveOptions | None = None,
             raise InternalSolverError(f"{opts.backend}'s counterexample does not separate the circuits")
         res.inputs, res.differing_outputs = inputs, diff.tolist()
 
-    return _run(make, verify, opts, guidance)
+    def annotate(res, ctx):
+        if ctx[2] is not None:
+            res.sweep = ctx[2].to_json()
+
+    return _run(make, verify, opts, guidance, annotate)

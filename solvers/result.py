@@ -59,6 +59,8 @@ class SolveResult:
         proof_file: where the proof was written.
         differing_outputs: for a non-equivalence, indices of the first circuit's outputs
             that differ under ``inputs``, re-checked by simulating both circuits.
+        sweep: for an equivalence check with SAT sweeping, what the sweep did
+            (:class:`~circuitlab.solvers.sweep.SweepStats` as a dict).
     """
 
     status: int
@@ -71,6 +73,7 @@ class SolveResult:
     proof_verified: bool | None = None
     proof_file: str | None = None
     differing_outputs: list | None = None
+    sweep: dict | None = None
 
     @property
     def name(self) -> str:
@@ -91,6 +94,11 @@ class SolveResult:
             checked = (f"verified by dratify in {self.stats.check_time:.3f} s" if self.proof_verified
                        else "not checked")
             lines.append(f"c DRAT proof: {self.proof_steps} lines, {where}{checked}")
+        if self.sweep is not None:
+            sw = self.sweep
+            lines.append(f"c sweep: {sw['proved']} of {sw['candidates']} candidate nodes merged "
+                         f"({sw['refuted']} refuted, {sw['undecided']} undecided), miter "
+                         f"{sw['ands_before']} -> {sw['ands_after']} ANDs in {sw['seconds']:.3f} s")
         st = self.stats
         counts = [f"{k} {v}" for k, v in (("conflicts", st.conflicts), ("decisions", st.decisions),
                                           ("propagations", st.propagations)) if v is not None]
@@ -109,4 +117,6 @@ class SolveResult:
             d["proof"] = {"file": self.proof_file, "steps": self.proof_steps,
                           "verified": self.proof_verified,
                           "check_time_s": None if self.stats.check_time is None else round(self.stats.check_time, 6)}
+        if self.sweep is not None:
+            d["sweep"] = self.sweep
         return d
