@@ -25,6 +25,8 @@ demo: $(BIN)/.installed
 	$(BIN)/circuitlab lec $(EX)/i2c.aig $(EX)/i2c_dc2.aig
 	$(BIN)/circuitlab lec $(EX)/i2c.aig $(EX)/i2c_bug.aig; test $$? -eq 1
 	$(BIN)/circuitlab lec $(EX)/bar.aig $(EX)/bar_dc2.aig
+	d=$$(mktemp -d) && $(BIN)/circuitlab miter $(EX)/i2c.aig $(EX)/i2c_bug.aig -o $$d/miter.aig && \
+	  { $(BIN)/circuitlab solve --guided $$d/miter.aig; test $$? -eq 10; }; rc=$$?; rm -rf $$d; exit $$rc
 
 test: $(BIN)/.installed tools
 	TRITON_INTERPRET=1 $(BIN)/python -m pytest -q -n $(JOBS) --durations=15
