@@ -40,7 +40,7 @@ from .backends import get_backend
 class SweepStats:
     """What a sweep did (all counts of AND nodes)."""
 
-    candidates: int = 0  # nodes that had an earlier node with the same signature
+    candidates: int = 0  # nodes queried against an earlier node with the same signature
     proved: int = 0  # merged after an UNSAT answer
     refuted: int = 0  # a counterexample split the pair
     undecided: int = 0  # the conflict budget ran out
@@ -123,11 +123,11 @@ def sweep(aig: AIG, *, backend: str = "minisat22", words: int = 64, conflicts: i
             r = int(classes.rep[v])
             if r == v:
                 continue
-            stats.candidates += 1
             if (deadline is not None and time.monotonic() > deadline) or \
                     (max_conflicts is not None and stats.conflicts >= max_conflicts):
                 stats.complete = False
                 break
+            stats.candidates += 1
             pol = int(classes.flip[v] ^ classes.flip[r])  # v == r XOR pol on every pattern so far
             x, y = v + 1, r + 1  # CNF variables
             ylit = -y if pol else y
