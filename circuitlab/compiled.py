@@ -58,14 +58,7 @@ def _program(aig: AIG):
     is_xor = xp >= 0
     la = np.where(is_xor, xp, f[:, 0])
     lb = np.where(is_xor, xq, f[:, 1])
-    need = np.zeros(aig.max_var + 1, dtype=bool)
-    need[aig.outputs >> 1] = True
-    da, db = (la >> 1).tolist(), (lb >> 1).tolist()
-    need_l = need.tolist()
-    for j in range(len(f) - 1, -1, -1):  # reverse topological order
-        if need_l[first + j]:
-            need_l[da[j]] = need_l[db[j]] = True
-    keep = _dfs_order(aig, da, db, first)
+    keep = _dfs_order(aig, (la >> 1).tolist(), (lb >> 1).tolist(), first)  # only the cone is reached
     return first + keep, is_xor[keep], la[keep], lb[keep]
 
 
@@ -204,10 +197,8 @@ class CompiledAIG:
         out = np.empty((self.aig.num_outputs, w_pad), dtype=np.uint64)
         ptr = lambda x: x.ctypes.data  # noqa: E731
         self._k.run(n_free, self.n_slots, ptr(self._base), self.num_instructions, ptr(self._op), ptr(self._dst),
-                    ptr(self._a),
-                    ptr(self._b), self.aig.num_outputs,
-                    ptr(self._out_ref), ptr(self._out_mask), ptr(p), ptr(out), w_pad,
-                    ptr(self._scratch))
+                    ptr(self._a), ptr(self._b), self.aig.num_outputs, ptr(self._out_ref), ptr(self._out_mask),
+                    ptr(p), ptr(out), w_pad, ptr(self._scratch))
         return out[:, :w]
 
     def evaluate(self, vectors) -> np.ndarray:

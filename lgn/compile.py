@@ -18,6 +18,7 @@ DiscreteNetwork → :class:`~circuitlab.netlist.Netlist` → AIG:
 """
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,18 +92,6 @@ class _Builder:
         return self.net._add(MUX, (s, t, e))
 
     # -- arithmetic on little-endian bit vectors -----------------------------------
-    def add(self, x: list[int], y: list[int]) -> list[int]:
-        """Ripple-carry sum, one bit wider than the wider operand."""
-        n = max(len(x), len(y))
-        x = x + [Netlist.FALSE] * (n - len(x))
-        y = y + [Netlist.FALSE] * (n - len(y))
-        out, carry = [], Netlist.FALSE
-        for a, b in zip(x, y):
-            axb = self.xor_(a, b)
-            out.append(self.xor_(axb, carry))
-            carry = self.or_(self.and_(a, b), self.and_(axb, carry))
-        return out + [carry]
-
     def full_add(self, a: int, b: int, c: int) -> tuple[int, int]:
         """Sum and carry bits of a + b + c (5 gates: two XORs, two ANDs, one OR)."""
         t = self.xor_(a, b)
@@ -116,29 +105,20 @@ class _Builder:
         two.  About one full adder per input bit (a tree of ripple adders needs about two);
         taking bits first-in first-out keeps the tree balanced.
         """
-        from collections import deque
-
         consts = (Netlist.FALSE, Netlist.TRUE)
         ones = sum(1 for b in bits if b == Netlist.TRUE)  # constants go into the count directly
-        cols = [deque(b for b in bits if b not in consts)]
+        cols = defaultdict(deque, {0: deque(b for b in bits if b not in consts)})  # weight -> bits
         out, w = [], 0
-        while w < len(cols) or ones:
-            if w == len(cols):
-                cols.append(deque())
+        while w <= max(cols) or ones >> w:
             col = cols[w]
-            if ones & 1:
+            if (ones >> w) & 1:
                 col.append(Netlist.TRUE)
-            ones >>= 1
             while len(col) > 2:
                 s, c = self.full_add(col.popleft(), col.popleft(), col.popleft())
                 col.append(s)
-                if w + 1 == len(cols):
-                    cols.append(deque())
                 cols[w + 1].append(c)
             if len(col) == 2:
                 a, b = col.popleft(), col.popleft()
-                if w + 1 == len(cols):
-                    cols.append(deque())
                 col.append(self.xor_(a, b))
                 cols[w + 1].append(self.and_(a, b))
             out.append(col[0] if col else Netlist.FALSE)
