@@ -145,12 +145,9 @@ def sweep(aig: AIG, *, backend: str = "minisat22", words: int = 64, conflicts: i
                 merged[v] = 2 * r + pol
                 stats.proved += 1
             elif res is True:
-                model = solver.get_model()
                 stats.refuted += 1
                 stats.counterexamples += 1
-                bits = np.zeros(n_free, dtype=bool)
-                pos = np.asarray([lit for lit in model if 1 < abs(lit) <= n_free + 1], dtype=np.int64)
-                bits[np.abs(pos[pos > 0]) - 2] = True
+                bits = enc.model_to_inputs(solver.get_model())  # [I]
                 # one word: the counterexample in bit 0, fresh random patterns above it
                 word = rng.integers(0, 2**63, n_free, dtype=np.uint64) << np.uint64(1) | bits.astype(np.uint64)
                 classes.add_pattern(simulate(aig, word[:, None])[:, 0])
