@@ -16,14 +16,13 @@ import time
 from pathlib import Path
 
 from circuitlab.aiger import read_aiger
-from circuitlab.fileio import atomic_write
+from circuitlab.benchmarks.results_io import RESULTS, write_results
 from circuitlab.miter import miter
 from circuitlab.solvers import UNKNOWN, solve_aig
 from circuitlab.solvers.gnn_guidance import gnn_guidance
 
 from .solvers_backends import instances, par2
 
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main(argv=None):
@@ -44,8 +43,6 @@ def main(argv=None):
                 row[label] = None if r.status == UNKNOWN else r.stats.solve_time
             print(json.dumps(row), flush=True)
             rows.append(row)
-    RESULTS.mkdir(exist_ok=True)
-    atomic_write(RESULTS / "guided_phases.json", json.dumps(rows, indent=2))
     fmt = lambda x: "timeout" if x is None else f"{x:.3f}"  # noqa: E731
     md = [f"cadical195, timeout {args.timeout:g} s, solve time only (s); GNN inference separately.", "",
           "| miter | plain | GNN phases | GNN inference |", "|---|---|---|---|"]
@@ -53,8 +50,7 @@ def main(argv=None):
     p_plain = par2([r["plain"] for r in rows], args.timeout)
     p_guided = par2([r["guided"] for r in rows], args.timeout)
     md += ["", f"PAR-2: plain {p_plain:.3f} s, GNN phases {p_guided:.3f} s (ratio {p_guided / p_plain:.2f})."]
-    atomic_write(RESULTS / "guided_phases.md", "\n".join(md) + "\n")
-    print("\n".join(md))
+    write_results(RESULTS / "guided_phases", rows, "\n".join(md))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ Writes ``benchmarks/results/ir_speed.json`` and ``.md``.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import subprocess
 import sys
@@ -20,11 +19,10 @@ import time
 from pathlib import Path
 
 from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks.results_io import RESULTS, write_results
 from circuitlab.compiled import CompiledAIG
-from circuitlab.fileio import atomic_write
 from circuitlab.sim import random_patterns, schedule, simulate, simulate_outputs
 
-RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_EPFL = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "epfl"
 
 
@@ -95,8 +93,6 @@ def main(argv=None):
         "speedup_vs_pyaiger": pya / ours, "sim_words": args.sim_words, "sim_s": t_sim,
         "sim_gate_patterns_per_s": gp, "compiled_sim_s": t_comp, "compiled_gate_patterns_per_s": gp_comp,
     }
-    RESULTS.mkdir(exist_ok=True)
-    atomic_write(RESULTS / "ir_speed.json", json.dumps(res, indent=2))
     lb = "" if finished else " (lower bound: py-aiger timed out)"
     md = ["| measure | value |", "|---|---|",
           f"| circuit | {args.file}: {aig.num_ands} ANDs, depth {aig.depth()} |",
@@ -109,8 +105,7 @@ def main(argv=None):
           f"| speed-up over py-aiger | {pya / ours:.0f}×{lb} |",
           f"| simulation, numpy levelized ({64 * args.sim_words} patterns) | {t_sim * 1e3:.0f} ms = {gp / 1e9:.2f} G gate·patterns/s |",
           f"| simulation, compiled C interpreter (same patterns) | {t_comp * 1e3:.0f} ms = {gp_comp / 1e9:.2f} G gate·patterns/s |"]
-    atomic_write(RESULTS / "ir_speed.md", "\n".join(x for x in md if x) + "\n")
-    print("\n".join(md))
+    write_results(RESULTS / "ir_speed", res, "\n".join(x for x in md if x))
 
 
 if __name__ == "__main__":

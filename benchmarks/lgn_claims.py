@@ -21,7 +21,6 @@ Writes ``lgn_claims.json`` (every run's history) and ``lgn_claims.md`` (the tabl
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -135,15 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="lgn_claims_") as tmp:
         runs = run_all(args.steps, args.seeds, args.eval_interval, Path(tmp))
     rows = summarize(runs)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    from circuitlab.lgn.checkpoint import atomic_write_bytes
+    from circuitlab.benchmarks.results_io import write_results
 
     payload = {"steps": args.steps, "seeds": args.seeds, "datasets": DATASETS, "summary": rows, "runs": runs}
-    atomic_write_bytes(out / "lgn_claims.json", lambda f: f.write(json.dumps(payload, indent=1).encode()))
-    md = to_markdown(rows, args.steps, args.seeds)
-    atomic_write_bytes(out / "lgn_claims.md", lambda f: f.write(md.encode()))
-    print(md)
+    write_results(Path(args.out) / "lgn_claims", payload, to_markdown(rows, args.steps, args.seeds))
     return 0
 
 
