@@ -22,6 +22,14 @@ from torch_geometric.nn import MessagePassing
 from torch_geometric.utils import softmax
 
 
+def edge_kind_split(x_j: torch.Tensor, edge_attr: torch.Tensor) -> torch.Tensor:
+    """``[e, 3D]``: the sender state in the slot of its edge kind (plain, complemented,
+    skip), zeros in the other two; a linear map of it is one linear map per kind."""
+    c, s = edge_attr[:, :1], edge_attr[:, 1:2]  # [e, 1] each
+    plain = 1.0 - s
+    return torch.cat([x_j * (1.0 - c) * plain, x_j * c * plain, x_j * s], dim=-1)
+
+
 class AttentionAggregation(MessagePassing):
     """Softmax-attention sum of polarity-aware messages.
 
@@ -52,9 +60,7 @@ class AttentionAggregation(MessagePassing):
                               size=(x_src.size(0), x_dst.size(0)))
 
     def message(self, x_j, x_i, edge_attr, index, ptr, size_i):
-        c, s = edge_attr[:, :1], edge_attr[:, 1:2]  # [e, 1] each
-        plain = 1.0 - s
-        m = self.message_lin(torch.cat([x_j * (1.0 - c) * plain, x_j * c * plain, x_j * s], dim=-1))  # [e, D]
+        m = self.message_lin(edge_kind_split(x_j, edge_attr))  # [e, D]
         e = self.score(torch.tanh(self.query(x_i) + self.key(m))).squeeze(-1)  # [e]
         alpha = softmax(e, index, ptr, size_i)  # [e]
         return m * alpha.unsqueeze(-1)

@@ -18,6 +18,8 @@ import torch
 from torch import nn
 from torch_geometric.nn import MessagePassing
 
+from .conv import edge_kind_split
+
 
 class ProductAggregation(MessagePassing):
     """Channel-wise product of sigmoid messages.
@@ -43,6 +45,4 @@ class ProductAggregation(MessagePassing):
         return self.propagate(edge_index, x=(x_src, None), edge_attr=edge_attr, size=(x_src.size(0), n_dst))
 
     def message(self, x_j, edge_attr):
-        c, s = edge_attr[:, :1], edge_attr[:, 1:2]  # [e, 1] each
-        plain = 1.0 - s
-        return torch.sigmoid(self.message_lin(torch.cat([x_j * (1.0 - c) * plain, x_j * c * plain, x_j * s], -1)))
+        return torch.sigmoid(self.message_lin(edge_kind_split(x_j, edge_attr)))
