@@ -34,23 +34,18 @@ def compiler() -> str:
 
 def load_library(src: Path, flags=DEFAULT_FLAGS) -> ctypes.CDLL:
     """Compile ``src`` (once, cached by content hash) and load it with ctypes."""
-    return load_source(Path(src).read_text(), Path(src).stem, flags)
-
-
-def load_source(text: str, stem: str, flags=DEFAULT_FLAGS) -> ctypes.CDLL:
-    """Compile C source ``text`` (once, cached by content hash) and load it with ctypes."""
+    text = Path(src).read_text()
     key = hashlib.sha256((text + " ".join(flags)).encode()).hexdigest()[:24]
     if key in _LOADED:
         return _LOADED[key]
     CACHE.mkdir(parents=True, exist_ok=True)
-    lib = CACHE / f"{stem}_{key}.so"
+    lib = CACHE / f"{Path(src).stem}_{key}.so"
     if not lib.exists():
         with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
-            src, out = Path(tmp) / f"{stem}.c", Path(tmp) / "lib.so"
-            src.write_text(text)
+            out = Path(tmp) / "lib.so"
             r = subprocess.run([compiler(), *flags, "-o", str(out), str(src)], capture_output=True, text=True)
             if r.returncode != 0:
-                raise NativeBuildError(f"C compiler failed on {stem}.c: {r.stderr.strip()[-300:]}")
+                raise NativeBuildError(f"C compiler failed on {Path(src).name}: {r.stderr.strip()[-300:]}")
             os.replace(out, lib)  # atomic: concurrent builders never see a partial file
     _LOADED[key] = ctypes.CDLL(str(lib))
     return _LOADED[key]
