@@ -80,8 +80,8 @@ def cadical(cnf, timeout: float) -> dict:
 
 def bench(path: Path, model, timeout: float, limit_factor: float) -> dict:
     aig = read_aiger(path)
-    skip = model.config.skip_depth
-    data, t_data = timed(lambda: aig_to_data(aig, skip_depth=skip))
+    cfg = model.config
+    data, t_data = timed(lambda: aig_to_data(aig, skip_depth=cfg.skip_depth, window_depth=cfg.window_depth))
     sched, t_sched = timed(lambda: level_schedule(data))
     with torch.inference_mode():
         _, t_inf = timed(lambda: model(data, sched))

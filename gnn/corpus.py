@@ -40,7 +40,7 @@ from .labels import attach_labels, simulation_labels
 from .pairs import candidate_pairs, fanin_pairs, miter_halves
 from .windows import window
 
-FORMAT = "circuitlab.gnn.corpus/1"
+FORMAT = "circuitlab.gnn.corpus/2"
 DEFAULT_EPFL = Path("/work/shared/benchmarks/epfl")
 SPLITS = ("train", "val", "test")
 
@@ -72,6 +72,7 @@ class CorpusConfig:
         max_fanin_pairs / max_candidate_pairs: pairs kept per circuit (random subsample).
         num_patterns: random patterns when a circuit has more than 16 inputs.
         skip_depth: reconvergence search depth of the stored graphs (see :func:`.data.aig_to_data`).
+        window_depth: fanin levels of the stored window estimates (see :func:`.data.aig_to_data`).
         abc_variants: add the ABC dc2 copies and miters (needs ``berkeley-abc``).
     """
 
@@ -87,12 +88,15 @@ class CorpusConfig:
     max_candidate_pairs: int = 256
     num_patterns: int = 1 << 16
     skip_depth: int = 3
+    window_depth: int = 3
     abc_variants: bool = True
     families: tuple = field(default_factory=lambda: tuple(FAMILY_SPLIT) + ("epfl",))
 
     def __post_init__(self):
         if self.min_ands < 1 or self.max_ands < self.min_ands or self.miter_every < 1:
             raise GnnConfigError("need 1 <= min_ands <= max_ands and miter_every >= 1")
+        if not 0 <= self.window_depth <= 3:
+            raise GnnConfigError(f"window_depth must be 0..3, got {self.window_depth}")
 
 
 def _rng(seed: int, name: str) -> np.random.Generator:
@@ -107,7 +111,7 @@ def _subsample(pairs: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarra
 
 def _record(name: str, family: str, split: str, kind: str, aig: AIG, pairs: np.ndarray,
             cfg: CorpusConfig) -> dict:
-    data = aig_to_data(aig, pairs, skip_depth=cfg.skip_depth)
+    data = aig_to_data(aig, pairs, skip_depth=cfg.skip_depth, window_depth=cfg.window_depth)
     labels = simulation_labels(aig, pairs, num_patterns=cfg.num_patterns, seed=cfg.seed)
     attach_labels(data, aig, labels)
     return {"name": name, "family": family, "split": split, "kind": kind,
@@ -285,16 +289,18 @@ def main(argv=None) -> int:
     @click.option("--tiny", is_flag=True, help="a very small corpus (for tests and smoke runs)")
     @click.option("--skip-depth", type=int, default=CorpusConfig.skip_depth, show_default=True,
                   help="reconvergence search depth of the stored graphs")
-    def cmd(out, epfl, seed, no_epfl, tiny, skip_depth):
+    @click.option("--window-depth", type=click.IntRange(0, 3), default=CorpusConfig.window_depth,
+                  show_default=True, help="fanin levels of the window probability estimate (0: COP)")
+    def cmd(out, epfl, seed, no_epfl, tiny, skip_depth, window_depth):
         """Generate the GNN training corpus (labels from simulation, split by family)."""
         fams = tuple(FAMILY_SPLIT) + (() if no_epfl else ("epfl",))
         if tiny:
             cfg = CorpusConfig(seed=seed, adder_widths=(3, 4), mult_widths=(3,), num_random=3,
                                windows_per_epfl=1, max_ands=150, min_ands=10, families=fams,
                                max_fanin_pairs=64, max_candidate_pairs=64, num_patterns=4096,
-                               skip_depth=skip_depth)
+                               skip_depth=skip_depth, window_depth=window_depth)
         else:
-            cfg = CorpusConfig(seed=seed, families=fams, skip_depth=skip_depth)
+            cfg = CorpusConfig(seed=seed, families=fams, skip_depth=skip_depth, window_depth=window_depth)
         t0 = time.perf_counter()
         with Progress(transient=True) as bar:
             task = bar.add_task("circuits", total=None)

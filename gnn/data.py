@@ -19,13 +19,18 @@ AND gate whose fanin cones meet within ``skip_depth`` levels (:mod:`.reconv`):
     node_type   [N]      the same as an index 0..4
     level       [N]      topological level: 0 for const/inputs, 1 + max(fanin levels)
     cop         [N]      COP (independence) probability of each node (pairs: P_cop(u=b) P_cop(v))
+    win         [N]      the window estimate of :func:`circuitlab.sim.window_probabilities`, exact
+                         within ``window_depth`` fanin levels; pairs: the window estimate of the
+                         virtual AND itself, so the joint of a pair whose halves share logic
+                         near it (a gate and its fanin) is exact; ``cop`` when ``window_depth = 0``
     rel         [N, 4]   pair nodes only: u fanin of v, its complement, v fanin of u, its complement
     struct      [N, 3]   has a reconvergence stem, level span to it / skip_depth, log(1 + fanout) / 4
     pair_index  [3, K]   node ids of u, v and the virtual node of each pair
     pair_b      [K]      condition value b
 
 Everything is vectorized numpy/torch: no Python loop per node (the levels come from
-:meth:`AIG.levels`, the COP values from :func:`circuitlab.sim.cop_probabilities`).
+:meth:`AIG.levels`, the COP values from :func:`circuitlab.sim.cop_probabilities`, the window values from
+:func:`circuitlab.sim.window_probabilities`).
 Skip edges only ever point to a higher level, so the levels stay a valid schedule.
 """
 from __future__ import annotations
@@ -35,7 +40,7 @@ import torch
 from torch_geometric.data import Data
 
 from circuitlab.aig import AIG
-from circuitlab.sim import cop_probabilities
+from circuitlab.sim import cop_probabilities, window_probabilities
 
 from .errors import CircuitGraphError, EmptyCircuitError
 from .pairs import check_pairs, fanin_pairs, pair_relation
@@ -76,7 +81,26 @@ def check_graph(aig: AIG) -> None:
         raise CircuitGraphError(f"output literal out of range 0..{2 * aig.max_var + 1}")
 
 
-def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: int = 3) -> Data:
+def _node_probabilities(aig: AIG, p: np.ndarray, u, v, b) -> np.ndarray:
+    """``[N]`` from variable probabilities ``p``: variables, output literals, pairs (independent)."""
+    p_out = np.where(aig.outputs & 1, 1.0 - p[aig.outputs >> 1], p[aig.outputs >> 1])
+    p_u = np.where(b == 1, p[u], 1.0 - p[u])
+    return np.concatenate([p, p_out, p_u * p[v]])
+
+
+def _window_estimate(aig: AIG, u, v, b, depth: int) -> np.ndarray:
+    """``[N]`` window estimates: variables, output literals, and each pair's virtual AND
+    ``(u == b) AND v`` added to the circuit as a gate of its own."""
+    n_var = aig.max_var + 1
+    virtual = np.stack([2 * u + (1 - b), 2 * v], axis=1)  # literal "u == b", literal v
+    aug = AIG(aig.num_inputs, np.concatenate([aig.ands, virtual]), aig.outputs, latches=aig.latches)
+    w = window_probabilities(aug, depth)
+    p_out = np.where(aig.outputs & 1, 1.0 - w[aig.outputs >> 1], w[aig.outputs >> 1])
+    return np.concatenate([w[:n_var], p_out, w[n_var:]])
+
+
+def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: int = 3,
+                window_depth: int = 3) -> Data:
     """Convert ``aig`` to a PyG ``Data`` (see the module docstring for the fields).
 
     Args:
@@ -85,6 +109,7 @@ def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: i
         virtual_pairs: when True and ``pairs`` is None, use :func:`fanin_pairs` (every
             gate with each fanin, both directions, b in {0, 1}).
         skip_depth: search depth of reconvergence stems (0: no skip edges).
+        window_depth: fanin levels of the window estimate ``win`` (0: ``win = cop``; at most 3).
     Returns:
         ``Data`` with ``num_nodes = M + 1 + O + K``.
     Raises:
@@ -126,9 +151,8 @@ def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: i
                             np.maximum(lev_var[u], lev_var[v]) + 1])
 
     p = cop_probabilities(aig)
-    p_out = np.where(aig.outputs & 1, 1.0 - p[aig.outputs >> 1], p[aig.outputs >> 1])
-    p_u = np.where(b == 1, p[u], 1.0 - p[u])
-    cop = np.concatenate([p, p_out, p_u * p[v]])
+    cop = _node_probabilities(aig, p, u, v, b)
+    win = _window_estimate(aig, u, v, b, window_depth) if window_depth else cop
 
     rel = np.zeros((n, 4), dtype=np.float32)
     rel[pair_nodes] = pair_relation(aig, pairs)
@@ -145,6 +169,7 @@ def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: i
         node_type=t(node_type),
         level=t(level).long(),
         cop=t(cop.astype(np.float32)),
+        win=t(win.astype(np.float32)),
         rel=t(rel),
         struct=t(struct),
         pair_index=t(np.stack([u, v, pair_nodes])).long(),

@@ -75,7 +75,7 @@ def predict(aig: AIG, pairs=None, model: CascadGNN | None = None, threads: int |
         PairError: malformed pairs; WeightsNotFoundError: no pretrained weights.
     """
     model = model or load_pretrained()
-    data = aig_to_data(aig, pairs, skip_depth=model.config.skip_depth)
+    data = aig_to_data(aig, pairs, skip_depth=model.config.skip_depth, window_depth=model.config.window_depth)
     old = torch.get_num_threads()
     if threads:
         torch.set_num_threads(threads)

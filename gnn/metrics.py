@@ -7,7 +7,10 @@ on pairs whose condition has non-zero probability (``cond_valid``).  A pair is
 also reported without forced pairs, which no model should get wrong.
 
 COP baselines: the COP signal probability, and for ``P(v | u = b)`` the independence
-estimate ``P_cop(v)`` (so the joint is ``P_cop(u = b) P_cop(v)``).
+estimate ``P_cop(v)`` (so the joint is ``P_cop(u = b) P_cop(v)``).  The window
+estimate (``data.win``, :func:`circuitlab.sim.window_probabilities`) is the second
+baseline (``win_*``), what the model's prior alone achieves: its signal probability,
+its joint (the window estimate of the virtual AND) and ``joint / P_win(u = b)``.
 """
 from __future__ import annotations
 
@@ -46,13 +49,23 @@ def cop_cond(data) -> torch.Tensor:
     return data.cop[data.pair_index[1]]
 
 
+def window_cond(data) -> torch.Tensor:
+    """``[K]`` window estimate of ``P(v | u = b)``: ``P_win(v ∧ u = b) / P_win(u = b)`` in [0, 1]."""
+    u, _, pn = data.pair_index
+    b = data.pair_b.to(data.win.dtype)
+    pu = b * data.win[u] + (1 - b) * (1 - data.win[u])
+    return torch.where(pu > 0, data.win[pn] / pu.clamp_min(1e-12), data.win[data.pair_index[1]]).clamp(0, 1)
+
+
 class ErrorAccumulator:
-    """Sums of absolute errors and counts over many graphs (model and COP side by side)."""
+    """Sums of absolute errors and counts over many graphs (model, COP and window estimate
+    side by side)."""
 
     KEYS = ("signal", "cond", "cond_unforced", "joint")
+    WHO = ("gnn", "cop", "win")
 
     def __init__(self):
-        self.sums = {f"{who}_{k}": 0.0 for who in ("gnn", "cop") for k in self.KEYS}
+        self.sums = {f"{who}_{k}": 0.0 for who in self.WHO for k in self.KEYS}
         self.counts = {k: 0 for k in self.KEYS}
         self.label_se = {"signal": 0.0, "cond": 0.0}
 
@@ -61,15 +74,16 @@ class ErrorAccumulator:
         pn = data.pair_index[2]
         valid = data.cond_valid
         unforced = valid & ~forced_mask(data)
-        preds = {
-            "signal": (out.prob[gates], data.cop[gates], data.y[gates]),
-            "cond": (out.cond[valid], cop_cond(data)[valid], data.y_cond[valid]),
-            "cond_unforced": (out.cond[unforced], cop_cond(data)[unforced], data.y_cond[unforced]),
-            "joint": (out.joint, data.cop[pn], data.y[pn]),
-        }
-        for k, (g, c, y) in preds.items():
-            self.sums[f"gnn_{k}"] += float((g - y).abs().sum())
-            self.sums[f"cop_{k}"] += float((c - y).abs().sum())
+        cond = {"gnn": out.cond, "cop": cop_cond(data), "win": window_cond(data)}
+        sel = {"signal": (gates, data.y[gates]), "cond": (valid, data.y_cond[valid]),
+               "cond_unforced": (unforced, data.y_cond[unforced]), "joint": (None, data.y[pn])}
+        for who in self.WHO:
+            prob = {"gnn": out.prob, "cop": data.cop, "win": data.win}[who]
+            preds = {"signal": prob[gates], "cond": cond[who][valid], "cond_unforced": cond[who][unforced],
+                     "joint": out.joint if who == "gnn" else prob[pn]}
+            for k, p in preds.items():
+                self.sums[f"{who}_{k}"] += float((p - sel[k][1]).abs().sum())
+        for k, (_, y) in sel.items():
             self.counts[k] += int(y.numel())
         self.label_se["signal"] += float(data.y_se[gates].sum())
         self.label_se["cond"] += float(data.y_cond_se[valid].sum())

@@ -2,7 +2,8 @@
 
 Architecture (DeepGate2's one-round DAG GNN with CASCAD's virtual gates):
 
-1. Embedding.  ``h_v^0 = tanh(W_e [onehot(type_v) ; p_cop(v) ; rel_v ; struct_v])``, ``[N, D]``
+1. Embedding.  ``h_v^0 = tanh(W_e [onehot(type_v) ; p_cop(v) ; p_win(v) ; rel_v ; struct_v])``, ``[N, D]``
+   (``p_win``: the window estimate, exact within 3 fanin levels; see :mod:`.data`)
    (``struct``: reconvergence flag and span, log fanout; see :mod:`.data`).  Each
    primary input also gets a random identity vector ``r_i ~ N(0, pi_noise^2 I)``
    (DeepGate2's random PI initialization), so states carry a signature of their
@@ -20,14 +21,16 @@ Architecture (DeepGate2's one-round DAG GNN with CASCAD's virtual gates):
    ``rounds`` times.
 4. Virtual AND nodes, all at once: pair node ``k = (u, v, b)`` aggregates
    ``h_u`` (complemented when ``b = 0``) and ``h_v``: ``h_k <- GRU_p([Attn_p(..) ; Prod_p(..)], h_k)``.
-5. Heads.  Signal probability ``p_v = sigmoid(f(h_v) + logit p_cop(v))`` (a residual on
-   COP when ``cop_residual``); the constant is 0 and inputs are 1/2 exactly.  The virtual AND predicts the joint inside its
+5. Heads.  Signal probability ``p_v = sigmoid(f(h_v) + logit p_win(v))`` (a residual on
+   the window estimate when ``residual``); the constant is 0, inputs are 1/2 and an output
+   node is its driver literal, exactly.  The virtual AND predicts the joint inside its
    Fréchet bounds, the virtual DIV divides by ``P(u = b)``:
        ``pu = P(u = b)``, ``lo = max(0, pu + p_v - 1)``, ``hi = min(pu, p_v)``
        ``joint = lo + sigmoid(g(h_k) + logit t_0) (hi - lo)``, with ``t_0`` placing the
-       independence estimate ``pu p_v`` in ``[lo, hi]``
+       window estimate of the virtual AND (``p_win(k)``, exact for a gate and its own
+       fanin) in ``[lo, hi]``
        ``cond = joint / pu``   (in [0, 1] by construction)
-   so an untrained residual starts at COP's estimate and the independence estimate.
+   so an untrained residual starts at the window estimates of signals and joints.
 
 Levels of all graphs in a batch are processed together (:mod:`.schedule`).
 """
@@ -40,7 +43,7 @@ from torch import nn
 
 from .conv import AttentionAggregation
 from .product_conv import ProductAggregation
-from .data import CONST, INPUT, NODE_TYPES
+from .data import CONST, INPUT, NODE_TYPES, OUTPUT
 from .errors import GnnConfigError
 from .schedule import Schedule, Step, level_schedule
 
@@ -55,24 +58,34 @@ class ModelConfig:
     Attributes:
         hidden: D, the node state width.
         rounds: forward + reverse passes before the heads.
-        use_cop: feed the COP probability as a node feature.
-        cop_residual: predict logits as corrections of COP's logit (and of independence).
+        use_prior: feed the COP and window probabilities as node features.
+        residual: predict logits as corrections of the window estimates' logits
+            (signals and joints).
         skip_depth: reconvergence search depth of the data (:func:`.data.aig_to_data`);
             0 disables skip edges.  Stored so inference builds the same graph.
+        window_depth: fanin levels of the window estimate in the data (0: COP instead).
+        signal_prior: the signal head's residual base, ``"window"`` or ``"cop"`` (the
+            joints always start from the window estimate).
         pi_noise: scale of the random identity vectors of primary inputs (0: none).
     """
 
     hidden: int = 48
     rounds: int = 1
-    use_cop: bool = True
-    cop_residual: bool = True
+    use_prior: bool = True
+    residual: bool = True
     skip_depth: int = 3
+    window_depth: int = 3
+    signal_prior: str = "window"
     pi_noise: float = 0.0
 
     def __post_init__(self):
         if self.hidden < 1 or self.rounds < 1 or self.skip_depth < 0 or self.pi_noise < 0:
             raise GnnConfigError(f"hidden and rounds must be >= 1, skip_depth and pi_noise >= 0, "
                                  f"got {self.hidden}, {self.rounds}, {self.skip_depth}, {self.pi_noise}")
+        if self.signal_prior not in ("window", "cop"):
+            raise GnnConfigError(f"signal_prior must be 'window' or 'cop', got {self.signal_prior!r}")
+        if not 0 <= self.window_depth <= 3:
+            raise GnnConfigError(f"window_depth must be 0..3, got {self.window_depth}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -111,13 +124,13 @@ class CascadGNN(nn.Module):
         config: :class:`ModelConfig`.
     """
 
-    ARCH = "cascad-dag-gnn/2"
+    ARCH = "cascad-dag-gnn/3"
 
     def __init__(self, config: ModelConfig | None = None):
         super().__init__()
         self.config = config or ModelConfig()
         d = self.config.hidden
-        self.embed = nn.Linear(len(NODE_TYPES) + 1 + 4 + 3, d)
+        self.embed = nn.Linear(len(NODE_TYPES) + 2 + 4 + 3, d)
         self.fwd_attn, self.fwd_prod, self.fwd_gru = AttentionAggregation(d), ProductAggregation(d), nn.GRUCell(2 * d, d)
         self.rev_attn, self.rev_gru = AttentionAggregation(d), nn.GRUCell(d, d)
         self.pair_attn, self.pair_prod, self.pair_gru = AttentionAggregation(d), ProductAggregation(d), nn.GRUCell(2 * d, d)
@@ -125,9 +138,11 @@ class CascadGNN(nn.Module):
         self.pair_head = _mlp(d)
 
     def initial_state(self, data) -> torch.Tensor:
-        """``[N, D]`` embedding of type, COP probability, pair relation and structure features."""
-        cop = data.cop.view(-1, 1) if self.config.use_cop else torch.zeros_like(data.cop).view(-1, 1)
-        feats = torch.cat([data.x, cop, data.rel, data.struct], dim=1)  # [N, 13]
+        """``[N, D]`` embedding of type, COP and window probabilities, pair relation and structure."""
+        prior = torch.stack([data.cop, data.win], dim=1)  # [N, 2]
+        if not self.config.use_prior:
+            prior = torch.zeros_like(prior)
+        feats = torch.cat([data.x, prior, data.rel, data.struct], dim=1)  # [N, 14]
         h = torch.tanh(self.embed(feats))  # [N, D]
         if self.config.pi_noise > 0:
             is_pi = (data.node_type == INPUT).to(h.dtype).unsqueeze(1)  # [N, 1]
@@ -167,12 +182,18 @@ class CascadGNN(nn.Module):
         """Predict signal and conditional probabilities for ``data`` (a ``Data`` or ``Batch``)."""
         h = self.encode(data, schedule)
         z = self.prob_head(h).squeeze(-1)  # [N]
-        if self.config.cop_residual:
-            z = z + _logit(data.cop)
+        if self.config.residual:
+            z = z + _logit(data.win if self.config.signal_prior == "window" else data.cop)
         prob = torch.sigmoid(z)
-        # exact knowledge: the constant is 0, a free input is 1 with probability 1/2
+        # exact knowledge: the constant is 0, a free input is 1 with probability 1/2, an
+        # output node is its driver's literal
         prob = torch.where(data.node_type == INPUT, torch.full_like(prob, 0.5), prob)
         prob = torch.where(data.node_type == CONST, torch.zeros_like(prob), prob)
+        src, dst = data.edge_index
+        out_edge = data.node_type[dst] == OUTPUT  # [E]
+        if out_edge.any():
+            p_src, c = prob[src[out_edge]], data.edge_attr[out_edge, 0]
+            prob = prob.index_copy(0, dst[out_edge], c + (1 - 2 * c) * p_src)
         u, v, pn = data.pair_index
         b = data.pair_b.to(prob.dtype)
         pu = b * prob[u] + (1 - b) * (1 - prob[u])  # [K]
@@ -180,8 +201,8 @@ class CascadGNN(nn.Module):
         lo = (pu + pv - 1).clamp_min(0)
         width = (torch.minimum(pu, pv) - lo).clamp_min(0)
         zk = self.pair_head(h[pn]).squeeze(-1)  # [K]
-        if self.config.cop_residual:
-            t0 = (pu * pv - lo) / (width + EPS)
+        if self.config.residual:
+            t0 = (data.win[pn] - lo) / (width + EPS)
             zk = zk + _logit(t0)
         joint = lo + torch.sigmoid(zk) * width
         cond = (joint / pu.clamp_min(EPS)).clamp(0, 1)

@@ -57,8 +57,9 @@ class TrainConfig:
     grad_clip: float = _opt(1.0, "gradient norm clip (0 = off)")
     hidden: int = _opt(48, "node state width D")
     rounds: int = _opt(1, "forward+reverse rounds")
-    use_cop: bool = _opt(True, "feed the COP probability as a node feature")
-    cop_residual: bool = _opt(True, "predict corrections of COP / independence logits")
+    use_prior: bool = _opt(True, "feed the COP and window probabilities as node features")
+    residual: bool = _opt(True, "predict corrections of the prior estimates' logits")
+    signal_prior: str = _opt("window", "residual base of the signal head: window or cop")
     pi_noise: float = _opt(0.0, "scale of random identity vectors on primary inputs (0 = off)")
     pair_weight: float = _opt(1.0, "weight of the joint + conditional loss terms")
     seed: int = _opt(0, "seed of model init and batch order")
@@ -80,11 +81,16 @@ class TrainConfig:
                 raise GnnConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
         if not self.lr > 0 or not 0 <= self.min_lr_ratio <= 1:
             raise GnnConfigError("lr must be > 0 and min_lr_ratio in [0, 1]")
+        if self.signal_prior not in ("window", "cop"):
+            raise GnnConfigError(f"signal_prior must be 'window' or 'cop', got {self.signal_prior!r}")
 
-    def model_config(self, skip_depth: int = 3) -> ModelConfig:
-        """The architecture; ``skip_depth`` comes from the corpus the graphs were built with."""
-        return ModelConfig(hidden=self.hidden, rounds=self.rounds, use_cop=self.use_cop,
-                           cop_residual=self.cop_residual, skip_depth=skip_depth, pi_noise=self.pi_noise)
+    def model_config(self, skip_depth: int = 3, window_depth: int = 3) -> ModelConfig:
+        """The architecture; ``skip_depth`` and ``window_depth`` come from the corpus the graphs
+        were built with."""
+        return ModelConfig(hidden=self.hidden, rounds=self.rounds, use_prior=self.use_prior,
+                           residual=self.residual, signal_prior=self.signal_prior,
+                           skip_depth=skip_depth, window_depth=window_depth,
+                           pi_noise=self.pi_noise)
 
     @classmethod
     def option_fields(cls):
@@ -198,7 +204,7 @@ def train(cfg: TrainConfig, console=None) -> TrainResult:
     out.mkdir(parents=True, exist_ok=True)
     last, best_path = out / "last.pt", out / "best.pt"
 
-    mcfg = cfg.model_config(int(corpus.config.get("skip_depth", 3)))
+    mcfg = cfg.model_config(int(corpus.config.get("skip_depth", 3)), int(corpus.config.get("window_depth", 3)))
     torch.manual_seed(cfg.seed)
     model = CascadGNN(mcfg)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)

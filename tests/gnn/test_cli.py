@@ -12,7 +12,7 @@ def test_every_config_field_is_an_option():
     names = {p.name for p in train_gnn_command.params}
     assert names >= {f.name for f in dataclasses.fields(TrainConfig)}
     flags = {o for p in train_gnn_command.params for o in p.opts + p.secondary_opts}
-    assert {"--batch-size", "--use-cop", "--no-use-cop", "--resume", "--corpus"} <= flags
+    assert {"--batch-size", "--use-prior", "--no-use-prior", "--resume", "--corpus"} <= flags
 
 
 def test_train_command_runs(tiny_corpus_path, tmp_path):

@@ -7,7 +7,7 @@ from circuitlab.aig import AIG, AIGBuilder
 from circuitlab.gnn.data import AND, CONST, INPUT, NODE_TYPES, OUTPUT, PAIR, aig_to_data, check_graph
 from circuitlab.gnn.errors import CircuitGraphError, EmptyCircuitError, PairError
 from circuitlab.gnn.pairs import fanin_pairs
-from circuitlab.sim import cop_probabilities
+from circuitlab.sim import cop_probabilities, window_probabilities
 
 
 def test_nodes_edges_levels(circuit):
@@ -27,6 +27,8 @@ def test_nodes_edges_levels(circuit):
     src, dst = d.edge_index
     assert (d.level[src] < d.level[dst]).all()  # levels are a valid schedule
     assert np.allclose(d.cop[:n_var].numpy(), cop_probabilities(circuit), atol=1e-6)
+    assert np.allclose(d.win[:n_var].numpy(), window_probabilities(circuit, 3), atol=1e-6)
+    assert torch.equal(aig_to_data(circuit, skip_depth=0, window_depth=0).win, d.cop)
 
 
 def test_skip_edges_point_upwards(circuit):

@@ -27,7 +27,7 @@ def test_predict_shapes_and_ranges(circuit):
     assert p.signal[0] == 0 and np.all(p.signal[1:circuit.num_inputs + 1] == 0.5)
     assert np.all((p.cond >= 0) & (p.cond <= 1)) and np.all((p.signal >= 0) & (p.signal <= 1))
     outs = circuit.outputs
-    assert np.allclose(p.outputs, np.where(outs & 1, 1 - p.signal[outs >> 1], p.signal[outs >> 1]), atol=0.05)
+    assert np.allclose(p.outputs, np.where(outs & 1, 1 - p.signal[outs >> 1], p.signal[outs >> 1]), atol=1e-6)
     assert predict(circuit).cond.shape == (0,)
 
 

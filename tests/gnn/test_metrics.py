@@ -48,3 +48,6 @@ def test_cop_baseline_values(circuit):
     assert torch.equal(cop_cond(d), d.cop[d.pair_index[1]])
     assert np.isclose(res["cop_cond_mae"], float((d.cop[d.pair_index[1]][v] - d.y_cond[v]).abs().mean()), atol=1e-6)
     assert res["cop_cond_mae"] > 0.1  # independence is badly wrong on fanin pairs
+    # the window baseline: same formulas on data.win, and no worse than COP on signals here
+    assert np.isclose(res["win_signal_mae"], float((d.win[gates] - d.y[gates]).abs().mean()), atol=1e-6)
+    assert res["win_signal_mae"] <= res["cop_signal_mae"] + 1e-9

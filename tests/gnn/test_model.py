@@ -34,15 +34,19 @@ def test_outputs_are_probabilities(model, circuit):
     assert torch.allclose(out.prob[pn], out.joint)
 
 
-def test_untrained_residual_starts_near_cop(circuit):
+@pytest.mark.parametrize("window_depth", [0, 3])
+def test_untrained_residual_starts_at_the_prior(circuit, window_depth):
+    # the residual base is the window estimate (COP itself when window_depth = 0)
     torch.manual_seed(0)
-    m = CascadGNN(ModelConfig(hidden=8))
+    m = CascadGNN(ModelConfig(hidden=8, window_depth=window_depth))
     for p in (m.prob_head[-1].weight, m.prob_head[-1].bias):
         torch.nn.init.zeros_(p)
-    d = aig_to_data(circuit)
+    d = aig_to_data(circuit, window_depth=window_depth)
     out = m(d)
     gates = d.node_type == 2
-    assert torch.allclose(out.prob[gates], d.cop[gates], atol=1e-4)
+    assert torch.allclose(out.prob[gates], d.win[gates], atol=1e-4)
+    if window_depth == 0:
+        assert torch.allclose(out.prob[gates], d.cop[gates], atol=1e-4)
 
 
 def test_batching_is_invisible(model):
@@ -72,7 +76,8 @@ def test_gradients_reach_every_parameter(circuit):
     assert missing == []
 
 
-@pytest.mark.parametrize("kw", [{"hidden": 0}, {"rounds": 0}, {"skip_depth": -1}])
+@pytest.mark.parametrize("kw", [{"hidden": 0}, {"rounds": 0}, {"skip_depth": -1}, {"window_depth": 4},
+                                {"signal_prior": "exact"}])
 def test_bad_config(kw):
     with pytest.raises(GnnConfigError):
         ModelConfig(**kw)

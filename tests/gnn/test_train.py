@@ -18,8 +18,11 @@ def _cfg(corpus, out, **kw):
     return TrainConfig(**base)
 
 
-def test_training_lowers_the_loss(tiny_corpus_path, tmp_path):
-    cfg = _cfg(tiny_corpus_path, tmp_path / "run", epochs=5, batch_size=2, lr=3e-2)
+@pytest.mark.parametrize("residual, factor", [(False, 0.8), (True, 0.9)])
+def test_training_lowers_the_loss(tiny_corpus_path, tmp_path, residual, factor):
+    # with the residual the untrained model already starts at the window estimate,
+    # so there is less loss to remove
+    cfg = _cfg(tiny_corpus_path, tmp_path / "run", epochs=5, batch_size=2, lr=3e-2, residual=residual)
     graphs = load_corpus(tiny_corpus_path).split("train")
     torch.manual_seed(cfg.seed)
     before = evaluate_graphs(CascadGNN(cfg.model_config()), graphs)["loss"]
@@ -27,7 +30,7 @@ def test_training_lowers_the_loss(tiny_corpus_path, tmp_path):
     after_model = model_from_checkpoint(load_checkpoint(tmp_path / "run" / "last.pt"))
     after = evaluate_graphs(after_model, graphs)["loss"]
     assert res.stopped == "done" and len(res.history) == 5
-    assert after < 0.8 * before
+    assert after < factor * before
     for name in ("last.pt", "best.pt", "history.json", "loss_curve.png"):
         assert (tmp_path / "run" / name).exists()
     hist = json.loads((tmp_path / "run" / "history.json").read_text())
