@@ -32,3 +32,5 @@ def test_main_cli_turns_errors_into_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "does not exist" in err and "Traceback" not in err
     assert main(["train-gnn", "--corpus", "x", "--epochs", "0"]) == 2
+    assert main(["train-gnn", "--corpus", "x", "--signal-prior", "exact"]) == 2
+    assert "signal_prior must be 'window' or 'cop'" in capsys.readouterr().err
