@@ -18,23 +18,23 @@ def _cfg(corpus, out, **kw):
     return TrainConfig(**base)
 
 
-@pytest.mark.parametrize("residual, factor", [(False, 0.8), (True, 0.9)])
-def test_training_lowers_the_loss(tiny_corpus_path, tmp_path, residual, factor):
-    # with the residual the untrained model already starts at the window estimate,
-    # so there is less loss to remove
-    cfg = _cfg(tiny_corpus_path, tmp_path / "run", epochs=5, batch_size=2, lr=3e-2, residual=residual)
+@pytest.mark.parametrize("residual, epochs, factor", [(False, 5, 0.8), (True, 10, 0.7)])
+def test_training_lowers_the_loss(tiny_corpus_path, tmp_path, residual, epochs, factor):
+    # with the residual the untrained model already starts at the window estimate, so
+    # the loss falls later (seeds 0-2: to 0.48-0.51 of the start after 10 epochs)
+    cfg = _cfg(tiny_corpus_path, tmp_path / "run", epochs=epochs, batch_size=2, lr=3e-2, residual=residual)
     graphs = load_corpus(tiny_corpus_path).split("train")
     torch.manual_seed(cfg.seed)
     before = evaluate_graphs(CascadGNN(cfg.model_config()), graphs)["loss"]
     res = train(cfg)
     after_model = model_from_checkpoint(load_checkpoint(tmp_path / "run" / "last.pt"))
     after = evaluate_graphs(after_model, graphs)["loss"]
-    assert res.stopped == "done" and len(res.history) == 5
+    assert res.stopped == "done" and len(res.history) == epochs
     assert after < factor * before
     for name in ("last.pt", "best.pt", "history.json", "loss_curve.png"):
         assert (tmp_path / "run" / name).exists()
     hist = json.loads((tmp_path / "run" / "history.json").read_text())
-    assert [h["epoch"] for h in hist] == [1, 2, 3, 4, 5] and "val_gnn_signal_mae" in hist[0]
+    assert [h["epoch"] for h in hist] == list(range(1, epochs + 1)) and "val_gnn_signal_mae" in hist[0]
 
 
 def test_stop_and_resume_is_exact(tiny_corpus_path, tmp_path):
