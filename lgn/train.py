@@ -198,7 +198,14 @@ def train(cfg: TrainConfig) -> dict:
     cfg.validate()
     d, device = _setup(cfg)
     try:
-        return _train(cfg, d, device)
+        result = _train(cfg, d, device)
+        if d.owns_group and d.world > 1:
+            import torch.distributed as dist
+
+            # no rank tears the group down while a peer may still be inside a collective
+            # (one loaded CI run saw rank 1 abort with SIGABRT during gloo teardown)
+            dist.barrier()
+        return result
     finally:
         if d.owns_group:
             import torch.distributed as dist
