@@ -191,7 +191,7 @@ def cop_probabilities(aig: AIG, input_prob: float = 0.5) -> np.ndarray:
 
 
 def window_probabilities(aig: AIG, depth: int = 3, input_prob: float = 0.5,
-                         chunk: int = 4096) -> np.ndarray:
+                         chunk: int = 16384) -> np.ndarray:
     """``[M + 1]`` signal probabilities, exact within a depth-``depth`` fanin window.
 
     COP multiplies fanin probabilities, so it is wrong wherever the fanins share a
@@ -208,8 +208,12 @@ def window_probabilities(aig: AIG, depth: int = 3, input_prob: float = 0.5,
     are the same variable, which COP gets wrong).  A circuit no deeper than
     ``depth`` is computed exactly.
 
-    Cost: one vectorized pass per level, ``O(A 2^(2^depth) 2^depth)`` work
-    (``depth = 3``: 256 assignments of 8 leaves per gate), in chunks of ``chunk`` gates.
+    Two passes: the windows (distinct leaves and the truth table of ``g`` over them)
+    of all gates at once, in chunks of ``chunk`` gates; then the probabilities, where
+    the assignment weights are ``exp(log P(leaf) @ bits + log(1 - P(leaf)) @ (1 - bits))``
+    (``depth = 3``: 256 assignments of 8 leaves per gate).  A leaf lies ``depth`` fanin
+    steps below its gate, so it is an input, the constant, or at least ``depth`` levels
+    lower: ``depth`` consecutive levels never read each other and are one batched step.
     """
     if not 1 <= depth <= 3:
         raise ValueError(f"window depth must be 1, 2 or 3, got {depth}")
@@ -223,15 +227,27 @@ def window_probabilities(aig: AIG, depth: int = 3, input_prob: float = 0.5,
     comp[first:] = (aig.ands & 1).astype(bool)
     k = 1 << depth  # leaf slots
     bits = ((np.arange(1 << k)[:, None] >> np.arange(k)) & 1).astype(bool)  # [2^k, k]: assignments
-    for lv in schedule(aig):
-        for s in range(0, len(lv.lhs), chunk):
-            gates = lv.lhs[s:s + chunk]
-            p[gates] = _window_level(gates, fan, comp, p, depth, bits)
+    gates = np.arange(first, aig.max_var + 1, dtype=np.int64)
+    leaves = np.zeros((len(gates), k), dtype=np.int64)  # distinct leaves, padded with the constant
+    tables = np.zeros((len(gates), max(1, (1 << k) // 8)), dtype=np.uint8)  # packed truth tables
+    for s in range(0, len(gates), chunk):
+        leaves[s:s + chunk], tt = _windows(gates[s:s + chunk], fan, comp, depth, bits)
+        tables[s:s + chunk] = np.packbits(tt, axis=1, bitorder="little")
+    on, off = bits.T.astype(np.float64), (~bits).T.astype(np.float64)  # [k, 2^k]
+    tiny = np.finfo(np.float64).tiny
+    plan = schedule(aig)  # one entry per level 1..D (levels of a DAG have no gaps)
+    for i in range(0, len(plan), depth):
+        lhs = np.concatenate([lv.lhs for lv in plan[i:i + depth]])
+        q = p[leaves[lhs - first]]  # [n, k]; padding slots have P = 0, so their bit must be 0
+        logw = np.log(np.maximum(q, tiny)) @ on + np.log(np.maximum(1.0 - q, tiny)) @ off  # [n, 2^k]
+        tt = np.unpackbits(tables[lhs - first], axis=1, count=1 << k, bitorder="little")
+        p[lhs] = np.einsum("ij,ij->i", np.exp(logw), tt)
     return p
 
 
-def _window_level(gates, fan, comp, p, depth, bits) -> np.ndarray:
-    """Window probabilities of ``gates`` (``[n]``) from the probabilities ``p`` below them."""
+def _windows(gates, fan, comp, depth, bits) -> tuple[np.ndarray, np.ndarray]:
+    """The windows of ``gates`` (``[n]``): ``[n, k]`` distinct leaves (padded with the
+    constant 0) and ``[n, 2^k]`` bool truth table of each gate over them."""
     n, k = len(gates), bits.shape[1]
     slots, comps = gates[:, None], []
     for _ in range(depth):  # expand the fanin tree: [n, 2^d] slots at depth d
@@ -245,17 +261,14 @@ def _window_level(gates, fan, comp, p, depth, bits) -> np.ndarray:
     rank_sorted = np.cumsum(new, axis=1) - 1
     rank = np.empty_like(rank_sorted)
     np.put_along_axis(rank, order, rank_sorted, axis=1)
-    leaf_p = np.zeros((n, k))  # distinct leaves' probabilities; unused slots 0 (always false)
+    leaves = np.zeros((n, k), dtype=np.int64)
     rows, cols = np.nonzero(new)
-    leaf_p[rows, rank_sorted[rows, cols]] = p[srt[rows, cols]]
-    weight = np.ones((n, bits.shape[0]))  # [n, 2^k]: probability of each assignment
-    for j in range(k):
-        weight *= np.where(bits[:, j], leaf_p[:, j:j + 1], 1.0 - leaf_p[:, j:j + 1])
+    leaves[rows, rank_sorted[rows, cols]] = srt[rows, cols]
     vals = bits[:, rank].transpose(1, 2, 0)  # [n, k, 2^k]: each leaf slot's value
     for c in reversed(comps):  # evaluate the tree bottom-up
         x = vals ^ c[:, :, None]
         vals = x[:, 0::2] & x[:, 1::2]
-    return (weight * vals[:, 0]).sum(axis=1)
+    return leaves, vals[:, 0]
 
 
 def naive_evaluate(aig: AIG, vector) -> list[bool]:
