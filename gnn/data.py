@@ -81,22 +81,26 @@ def check_graph(aig: AIG) -> None:
         raise CircuitGraphError(f"output literal out of range 0..{2 * aig.max_var + 1}")
 
 
-def _node_probabilities(aig: AIG, p: np.ndarray, u, v, b) -> np.ndarray:
-    """``[N]`` from variable probabilities ``p``: variables, output literals, pairs (independent)."""
+def _node_probabilities(aig: AIG, p: np.ndarray, p_pairs: np.ndarray) -> np.ndarray:
+    """``[N]``: variable probabilities ``p``, the output literals' from them, then ``p_pairs``."""
     p_out = np.where(aig.outputs & 1, 1.0 - p[aig.outputs >> 1], p[aig.outputs >> 1])
-    p_u = np.where(b == 1, p[u], 1.0 - p[u])
-    return np.concatenate([p, p_out, p_u * p[v]])
+    return np.concatenate([p, p_out, p_pairs])
+
+
+def _cop_estimate(aig: AIG, u, v, b) -> np.ndarray:
+    """``[N]`` COP estimates; a pair's joint is ``P_cop(u = b) P_cop(v)`` (independence)."""
+    p = cop_probabilities(aig)
+    return _node_probabilities(aig, p, np.where(b == 1, p[u], 1.0 - p[u]) * p[v])
 
 
 def _window_estimate(aig: AIG, u, v, b, depth: int) -> np.ndarray:
-    """``[N]`` window estimates: variables, output literals, and each pair's virtual AND
-    ``(u == b) AND v`` added to the circuit as a gate of its own."""
+    """``[N]`` window estimates; a pair's joint is the estimate of its virtual AND
+    ``(u == b) AND v``, added to the circuit as a gate of its own."""
     n_var = aig.max_var + 1
     virtual = np.stack([2 * u + (1 - b), 2 * v], axis=1)  # literal "u == b", literal v
     aug = AIG(aig.num_inputs, np.concatenate([aig.ands, virtual]), aig.outputs, latches=aig.latches)
     w = window_probabilities(aug, depth)
-    p_out = np.where(aig.outputs & 1, 1.0 - w[aig.outputs >> 1], w[aig.outputs >> 1])
-    return np.concatenate([w[:n_var], p_out, w[n_var:]])
+    return _node_probabilities(aig, w[:n_var], w[n_var:])
 
 
 def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: int = 3,
@@ -150,8 +154,7 @@ def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: i
     level = np.concatenate([lev_var, lev_var[aig.outputs >> 1] + 1,
                             np.maximum(lev_var[u], lev_var[v]) + 1])
 
-    p = cop_probabilities(aig)
-    cop = _node_probabilities(aig, p, u, v, b)
+    cop = _cop_estimate(aig, u, v, b)
     win = _window_estimate(aig, u, v, b, window_depth) if window_depth else cop
 
     rel = np.zeros((n, 4), dtype=np.float32)

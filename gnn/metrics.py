@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 
 from .data import AND, OUTPUT
-from .model import CascadOutput
+from .model import CascadOutput, literal_prob
 
 
 def forced_mask(data) -> torch.Tensor:
@@ -51,10 +51,9 @@ def cop_cond(data) -> torch.Tensor:
 
 def window_cond(data) -> torch.Tensor:
     """``[K]`` window estimate of ``P(v | u = b)``: ``P_win(v ∧ u = b) / P_win(u = b)`` in [0, 1]."""
-    u, _, pn = data.pair_index
-    b = data.pair_b.to(data.win.dtype)
-    pu = b * data.win[u] + (1 - b) * (1 - data.win[u])
-    return torch.where(pu > 0, data.win[pn] / pu.clamp_min(1e-12), data.win[data.pair_index[1]]).clamp(0, 1)
+    u, v, pn = data.pair_index
+    pu = literal_prob(data.win, u, data.pair_b)
+    return torch.where(pu > 0, data.win[pn] / pu.clamp_min(1e-12), data.win[v]).clamp(0, 1)
 
 
 class ErrorAccumulator:
@@ -74,16 +73,16 @@ class ErrorAccumulator:
         pn = data.pair_index[2]
         valid = data.cond_valid
         unforced = valid & ~forced_mask(data)
-        cond = {"gnn": out.cond, "cop": cop_cond(data), "win": window_cond(data)}
-        sel = {"signal": (gates, data.y[gates]), "cond": (valid, data.y_cond[valid]),
-               "cond_unforced": (unforced, data.y_cond[unforced]), "joint": (None, data.y[pn])}
-        for who in self.WHO:
-            prob = {"gnn": out.prob, "cop": data.cop, "win": data.win}[who]
-            preds = {"signal": prob[gates], "cond": cond[who][valid], "cond_unforced": cond[who][unforced],
-                     "joint": out.joint if who == "gnn" else prob[pn]}
+        labels = {"signal": data.y[gates], "cond": data.y_cond[valid], "cond_unforced": data.y_cond[unforced],
+                  "joint": data.y[pn]}
+        # who -> (signal probabilities, conditionals, joints)
+        estimates = {"gnn": (out.prob, out.cond, out.joint), "cop": (data.cop, cop_cond(data), data.cop[pn]),
+                     "win": (data.win, window_cond(data), data.win[pn])}
+        for who, (prob, cond, joint) in estimates.items():
+            preds = {"signal": prob[gates], "cond": cond[valid], "cond_unforced": cond[unforced], "joint": joint}
             for k, p in preds.items():
-                self.sums[f"{who}_{k}"] += float((p - sel[k][1]).abs().sum())
-        for k, (_, y) in sel.items():
+                self.sums[f"{who}_{k}"] += float((p - labels[k]).abs().sum())
+        for k, y in labels.items():
             self.counts[k] += int(y.numel())
         self.label_se["signal"] += float(data.y_se[gates].sum())
         self.label_se["cond"] += float(data.y_cond_se[valid].sum())

@@ -112,6 +112,12 @@ def _mlp(dim: int) -> nn.Sequential:
     return nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, 1))
 
 
+def literal_prob(prob: torch.Tensor, u: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """``[K]`` ``P(u = b)`` from ``P(u = 1)`` (``prob``, indexed by ``u``) and ``b`` in {0, 1}."""
+    b = b.to(prob.dtype)
+    return b * prob[u] + (1 - b) * (1 - prob[u])
+
+
 def _logit(p: torch.Tensor) -> torch.Tensor:
     p = p.clamp(EPS, 1 - EPS)
     return torch.log(p) - torch.log1p(-p)
@@ -195,8 +201,7 @@ class CascadGNN(nn.Module):
             p_src, c = prob[src[out_edge]], data.edge_attr[out_edge, 0]
             prob = prob.index_copy(0, dst[out_edge], c + (1 - 2 * c) * p_src)
         u, v, pn = data.pair_index
-        b = data.pair_b.to(prob.dtype)
-        pu = b * prob[u] + (1 - b) * (1 - prob[u])  # [K]
+        pu = literal_prob(prob, u, data.pair_b)  # [K]
         pv = prob[v]
         lo = (pu + pv - 1).clamp_min(0)
         width = (torch.minimum(pu, pv) - lo).clamp_min(0)

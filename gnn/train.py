@@ -81,8 +81,7 @@ class TrainConfig:
                 raise GnnConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
         if not self.lr > 0 or not 0 <= self.min_lr_ratio <= 1:
             raise GnnConfigError("lr must be > 0 and min_lr_ratio in [0, 1]")
-        if self.signal_prior not in ("window", "cop"):
-            raise GnnConfigError(f"signal_prior must be 'window' or 'cop', got {self.signal_prior!r}")
+        self.model_config()  # ModelConfig checks the architecture fields (e.g. signal_prior)
 
     def model_config(self, skip_depth: int = 3, window_depth: int = 3) -> ModelConfig:
         """The architecture; ``skip_depth`` and ``window_depth`` come from the corpus the graphs
