@@ -70,10 +70,13 @@ class _Classes:
         self.flip = (values[:, 0] & np.uint64(1)).astype(bool)  # [V]
         sig = np.where(self.flip[:, None], ~values, values)  # [V, W]
         self.hash = np.zeros(len(values), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for w in range(sig.shape[1]):
-                self.hash = self.hash * self.MUL + sig[:, w]
+        for w in range(sig.shape[1]):
+            self._fold(sig[:, w])
         self._rebuild()
+
+    def _fold(self, word: np.ndarray) -> None:
+        with np.errstate(over="ignore"):
+            self.hash = self.hash * self.MUL + word
 
     def _rebuild(self) -> None:
         _, first, inverse = np.unique(self.hash, return_index=True, return_inverse=True)
@@ -81,9 +84,7 @@ class _Classes:
 
     def add_pattern(self, values: np.ndarray) -> None:
         """Fold one more simulated word of every variable in and split the refuted classes."""
-        word = np.where(self.flip, ~values, values)
-        with np.errstate(over="ignore"):
-            self.hash = self.hash * self.MUL + word
+        self._fold(np.where(self.flip, ~values, values))
         self._rebuild()
 
 
