@@ -197,20 +197,19 @@ def train(cfg: TrainConfig) -> dict:
     """
     cfg.validate()
     d, device = _setup(cfg)
+    if not d.owns_group:
+        return _train(cfg, d, device)
+    import torch.distributed as dist
+
     try:
         result = _train(cfg, d, device)
-        if d.owns_group and d.world > 1:
-            import torch.distributed as dist
-
+        if d.world > 1:
             # no rank tears the group down while a peer may still be inside a collective
             # (one loaded CI run saw rank 1 abort with SIGABRT during gloo teardown)
             dist.barrier()
         return result
     finally:
-        if d.owns_group:
-            import torch.distributed as dist
-
-            dist.destroy_process_group()
+        dist.destroy_process_group()
 
 
 def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
