@@ -17,6 +17,7 @@ For each circuit (default: multiplier, sqrt, hyp), on one CPU thread:
 
 Ratio = GNN time on the miter / CaDiCaL time on the miter.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,14 +30,14 @@ from pathlib import Path
 
 import torch
 
-from circuitlab.aiger import read_aiger
-from circuitlab.cnf import encode, write_dimacs
 from circuitlab.abc import abc_optimize
+from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks.results_io import RESULTS, write_results
+from circuitlab.cnf import encode, write_dimacs
 from circuitlab.gnn.data import aig_to_data
 from circuitlab.gnn.inference import WEIGHTS, load_pretrained, predict
 from circuitlab.gnn.pairs import candidate_pairs, miter_halves
 from circuitlab.gnn.schedule import level_schedule
-from circuitlab.benchmarks.results_io import RESULTS, write_results
 
 DEFAULT_EPFL = Path("/work/shared/benchmarks/epfl")
 
@@ -70,8 +71,9 @@ def cadical(cnf, timeout: float) -> dict:
         path = Path(tmp) / "miter.cnf"
         write_dimacs(cnf, path)
         try:
-            res = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True,
-                                 text=True, timeout=timeout)
+            res = subprocess.run(
+                [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, timeout=timeout
+            )
         except subprocess.TimeoutExpired:
             return {"status": "TIMEOUT", "seconds": timeout}
     status, secs = res.stdout.split()
@@ -94,33 +96,56 @@ def bench(path: Path, model, timeout: float, limit_factor: float) -> dict:
     limit = max(timeout, limit_factor * gnn_total)
     sat = cadical(enc.cnf, limit)
     return {
-        "circuit": path.stem, "ands": aig.num_ands, "depth": int(data.level.max()),
-        "aig_to_data_s": t_data, "schedule_s": t_sched, "inference_s": t_inf,
-        "dc2_s": t_abc, "dc2_ands": opt.num_ands, "miter_ands": m.num_ands, "miter_s": t_miter,
-        "miter_pairs": int(len(pairs)), "miter_candidate_pairs_s": t_pairs, "miter_predict_s": t_pred,
-        "cnf_vars": enc.cnf.nv, "cnf_clauses": len(enc.cnf.clauses), "encode_s": t_enc,
-        "cadical_limit_s": limit, "cadical_status": sat["status"], "cadical_s": sat["seconds"],
+        "circuit": path.stem,
+        "ands": aig.num_ands,
+        "depth": int(data.level.max()),
+        "aig_to_data_s": t_data,
+        "schedule_s": t_sched,
+        "inference_s": t_inf,
+        "dc2_s": t_abc,
+        "dc2_ands": opt.num_ands,
+        "miter_ands": m.num_ands,
+        "miter_s": t_miter,
+        "miter_pairs": int(len(pairs)),
+        "miter_candidate_pairs_s": t_pairs,
+        "miter_predict_s": t_pred,
+        "cnf_vars": enc.cnf.nv,
+        "cnf_clauses": len(enc.cnf.clauses),
+        "encode_s": t_enc,
+        "cadical_limit_s": limit,
+        "cadical_status": sat["status"],
+        "cadical_s": sat["seconds"],
         "ratio_gnn_over_cadical": gnn_total / sat["seconds"],
         "ratio_is_upper_bound": sat["status"] == "TIMEOUT",
     }
 
 
 def to_markdown(res: dict) -> str:
-    lines = ["# GNN inference speed vs plain CaDiCaL (1 CPU thread)", "",
-             f"Weights `{res['weights']}`; CaDiCaL limit per miter: max({res['timeout']:.0f} s, "
-             f"{res['limit_factor']:g} x the GNN time on it); machine shared with other jobs, so wall times are "
-             "noisy.", "",
-             "| circuit | ANDs | depth | aig_to_data s | GNN infer s | miter ANDs | pairs | GNN on miter s "
-             "(pairs + predict) | CaDiCaL on miter | ratio GNN/CaDiCaL |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# GNN inference speed vs plain CaDiCaL (1 CPU thread)",
+        "",
+        f"Weights `{res['weights']}`; CaDiCaL limit per miter: max({res['timeout']:.0f} s, "
+        f"{res['limit_factor']:g} x the GNN time on it); machine shared with other jobs, so wall times are "
+        "noisy.",
+        "",
+        "| circuit | ANDs | depth | aig_to_data s | GNN infer s | miter ANDs | pairs | GNN on miter s "
+        "(pairs + predict) | CaDiCaL on miter | ratio GNN/CaDiCaL |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in res["rows"]:
         bound = "<= " if r["ratio_is_upper_bound"] else ""
-        lines.append(f"| {r['circuit']} | {r['ands']} | {r['depth']} | {r['aig_to_data_s']:.2f} | "
-                     f"{r['inference_s']:.2f} | {r['miter_ands']} | {r['miter_pairs']} | "
-                     f"{r['miter_candidate_pairs_s'] + r['miter_predict_s']:.2f} | "
-                     f"{r['cadical_status']} {r['cadical_s']:.1f} s | {bound}{r['ratio_gnn_over_cadical']:.3f} |")
-    lines += ["", "GNN time grows with the logic depth: each level is one batched step (forward and "
-              "reverse), so deep narrow circuits (sqrt, hyp) pay per-step overhead.", ""]
+        lines.append(
+            f"| {r['circuit']} | {r['ands']} | {r['depth']} | {r['aig_to_data_s']:.2f} | "
+            f"{r['inference_s']:.2f} | {r['miter_ands']} | {r['miter_pairs']} | "
+            f"{r['miter_candidate_pairs_s'] + r['miter_predict_s']:.2f} | "
+            f"{r['cadical_status']} {r['cadical_s']:.1f} s | {bound}{r['ratio_gnn_over_cadical']:.3f} |"
+        )
+    lines += [
+        "",
+        "GNN time grows with the logic depth: each level is one batched step (forward and "
+        "reverse), so deep narrow circuits (sqrt, hyp) pay per-step overhead.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -129,8 +154,12 @@ def main(argv=None) -> int:
     ap.add_argument("--epfl", default=str(DEFAULT_EPFL))
     ap.add_argument("--circuits", default="multiplier,sqrt,hyp")
     ap.add_argument("--timeout", type=float, default=60.0, help="least CaDiCaL time limit per miter (s)")
-    ap.add_argument("--limit-factor", type=float, default=11.0,
-                    help="give CaDiCaL at least this many times the GNN's time on the miter")
+    ap.add_argument(
+        "--limit-factor",
+        type=float,
+        default=11.0,
+        help="give CaDiCaL at least this many times the GNN's time on the miter",
+    )
     ap.add_argument("--weights", default=None)
     ap.add_argument("--out", default=str(RESULTS / "gnn_speed"))
     args = ap.parse_args(argv)
@@ -141,8 +170,13 @@ def main(argv=None) -> int:
         row = bench(Path(args.epfl) / f"{name}.aig", model, args.timeout, args.limit_factor)
         print(json.dumps(row))
         rows.append(row)
-    res = {"weights": str(args.weights or WEIGHTS), "timeout": args.timeout, "limit_factor": args.limit_factor,
-           "threads": 1, "rows": rows}
+    res = {
+        "weights": str(args.weights or WEIGHTS),
+        "timeout": args.timeout,
+        "limit_factor": args.limit_factor,
+        "threads": 1,
+        "rows": rows,
+    }
     write_results(args.out, res, to_markdown(res))
     return 0
 

@@ -7,6 +7,7 @@ Each miter is solved by cadical195 twice in the same run: with no guidance, and 
 phase preferences from the pretrained GNN (``circuitlab.solvers.gnn_guidance``).  Solve
 time excludes encoding; GNN inference time is reported in its own column.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,6 @@ from circuitlab.solvers import UNKNOWN, solve_aig
 from circuitlab.solvers.gnn_guidance import gnn_guidance
 
 from .solvers_backends import instances, par2
-
 
 
 def main(argv=None):
@@ -44,8 +44,12 @@ def main(argv=None):
             print(json.dumps(row), flush=True)
             rows.append(row)
     fmt = lambda x: "timeout" if x is None else f"{x:.3f}"  # noqa: E731
-    md = [f"cadical195, timeout {args.timeout:g} s, solve time only (s); GNN inference separately.", "",
-          "| miter | plain | GNN phases | GNN inference |", "|---|---|---|---|"]
+    md = [
+        f"cadical195, timeout {args.timeout:g} s, solve time only (s); GNN inference separately.",
+        "",
+        "| miter | plain | GNN phases | GNN inference |",
+        "|---|---|---|---|",
+    ]
     md += [f"| {r['name']} | {fmt(r['plain'])} | {fmt(r['guided'])} | {r['gnn_s']:.2f} |" for r in rows]
     p_plain = par2([r["plain"] for r in rows], args.timeout)
     p_guided = par2([r["guided"] for r in rows], args.timeout)

@@ -9,6 +9,7 @@ Writes ``benchmarks/results/ir_speed.json`` and ``.md``.
 * py-aiger: ``aiger.load(F)`` in a child process, capped at ``--pyaiger-timeout`` seconds
   (a timeout gives a lower bound on the ratio).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,25 +87,39 @@ def main(argv=None):
     gp_comp = aig.num_ands * 64 * args.sim_words / t_comp  # counted in the AIG's ANDs, like numpy's
     assert (comp.simulate_outputs(pats) == simulate_outputs(aig, pats)).all(), "compiled != numpy simulation"
     res = {
-        "file": args.file, "ands": aig.num_ands, "inputs": aig.num_inputs, "depth": aig.depth(),
-        "read_ours_s": ours, "read_abc_s": abc, "read_abc_gia_s": abc_gia,
-        "ratio_ours_over_abc_gia": None if abc_gia is None else ours / abc_gia, "read_pyaiger_s": pya, "pyaiger_finished": finished,
+        "file": args.file,
+        "ands": aig.num_ands,
+        "inputs": aig.num_inputs,
+        "depth": aig.depth(),
+        "read_ours_s": ours,
+        "read_abc_s": abc,
+        "read_abc_gia_s": abc_gia,
+        "ratio_ours_over_abc_gia": None if abc_gia is None else ours / abc_gia,
+        "read_pyaiger_s": pya,
+        "pyaiger_finished": finished,
         "ratio_ours_over_abc": None if abc is None else ours / abc,
-        "speedup_vs_pyaiger": pya / ours, "sim_words": args.sim_words, "sim_s": t_sim,
-        "sim_gate_patterns_per_s": gp, "compiled_sim_s": t_comp, "compiled_gate_patterns_per_s": gp_comp,
+        "speedup_vs_pyaiger": pya / ours,
+        "sim_words": args.sim_words,
+        "sim_s": t_sim,
+        "sim_gate_patterns_per_s": gp,
+        "compiled_sim_s": t_comp,
+        "compiled_gate_patterns_per_s": gp_comp,
     }
     lb = "" if finished else " (lower bound: py-aiger timed out)"
-    md = ["| measure | value |", "|---|---|",
-          f"| circuit | {args.file}: {aig.num_ands} ANDs, depth {aig.depth()} |",
-          f"| binary read, circuitlab | {ours * 1e3:.1f} ms |",
-          f"| binary read, ABC `read` | {abc * 1e3:.1f} ms |" if abc else "| ABC | not installed |",
-          f"| circuitlab / ABC `read` time | {ours / abc:.2f}× |" if abc else "",
-          f"| binary read, ABC `&r` (Gia arrays) | {abc_gia * 1e3:.1f} ms |" if abc_gia else "",
-          f"| circuitlab / ABC `&r` time | {ours / abc_gia:.2f}× |" if abc_gia else "",
-          f"| binary read, py-aiger `aiger.load` | {pya:.2f} s |",
-          f"| speed-up over py-aiger | {pya / ours:.0f}×{lb} |",
-          f"| simulation, numpy levelized ({64 * args.sim_words} patterns) | {t_sim * 1e3:.0f} ms = {gp / 1e9:.2f} G gate·patterns/s |",
-          f"| simulation, compiled C interpreter (same patterns) | {t_comp * 1e3:.0f} ms = {gp_comp / 1e9:.2f} G gate·patterns/s |"]
+    md = [
+        "| measure | value |",
+        "|---|---|",
+        f"| circuit | {args.file}: {aig.num_ands} ANDs, depth {aig.depth()} |",
+        f"| binary read, circuitlab | {ours * 1e3:.1f} ms |",
+        f"| binary read, ABC `read` | {abc * 1e3:.1f} ms |" if abc else "| ABC | not installed |",
+        f"| circuitlab / ABC `read` time | {ours / abc:.2f}× |" if abc else "",
+        f"| binary read, ABC `&r` (Gia arrays) | {abc_gia * 1e3:.1f} ms |" if abc_gia else "",
+        f"| circuitlab / ABC `&r` time | {ours / abc_gia:.2f}× |" if abc_gia else "",
+        f"| binary read, py-aiger `aiger.load` | {pya:.2f} s |",
+        f"| speed-up over py-aiger | {pya / ours:.0f}×{lb} |",
+        f"| simulation, numpy levelized ({64 * args.sim_words} patterns) | {t_sim * 1e3:.0f} ms = {gp / 1e9:.2f} G gate·patterns/s |",
+        f"| simulation, compiled C interpreter (same patterns) | {t_comp * 1e3:.0f} ms = {gp_comp / 1e9:.2f} G gate·patterns/s |",
+    ]
     write_results(RESULTS / "ir_speed", res, "\n".join(x for x in md if x))
 
 

@@ -18,6 +18,7 @@ Usage:
 
 Writes ``lgn_claims.json`` (every run's history) and ``lgn_claims.md`` (the table).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,24 +50,46 @@ def run_all(steps: int, seeds: list[int], eval_interval: int, workdir: Path) -> 
         for param, gumbel, init in VARIANTS:
             for seed in seeds:
                 cfg = TrainConfig(
-                    dataset=ds, layers=spec["layers"], width=spec["width"], parametrization=param, gumbel=gumbel,
-                    init=init, steps=steps, eval_interval=eval_interval, checkpoint_interval=steps, seed=seed,
-                    out_dir=str(workdir / f"{ds}-{param}-{int(gumbel)}-{init}-{seed}"), progress=False,
+                    dataset=ds,
+                    layers=spec["layers"],
+                    width=spec["width"],
+                    parametrization=param,
+                    gumbel=gumbel,
+                    init=init,
+                    steps=steps,
+                    eval_interval=eval_interval,
+                    checkpoint_interval=steps,
+                    seed=seed,
+                    out_dir=str(workdir / f"{ds}-{param}-{int(gumbel)}-{init}-{seed}"),
+                    progress=False,
                 )
                 t0 = time.perf_counter()
                 res = train(cfg)
                 wall = time.perf_counter() - t0
                 hist = res["history"]
                 reach = next((r["step"] for r in hist if r["hard_test_acc"] >= spec["target"]), None)
-                runs.append({
-                    "dataset": ds, "parametrization": param, "gumbel": gumbel, "init": init, "seed": seed,
-                    "params_per_gate": res["params_per_gate"], "num_gates": res["num_gates"],
-                    "target": spec["target"], "steps_to_target": reach, "wall_s": wall,
-                    "final": res["final"], "history": hist,
-                })
+                runs.append(
+                    {
+                        "dataset": ds,
+                        "parametrization": param,
+                        "gumbel": gumbel,
+                        "init": init,
+                        "seed": seed,
+                        "params_per_gate": res["params_per_gate"],
+                        "num_gates": res["num_gates"],
+                        "target": spec["target"],
+                        "steps_to_target": reach,
+                        "wall_s": wall,
+                        "final": res["final"],
+                        "history": hist,
+                    }
+                )
                 f = res["final"]
-                print(f"{ds:14s} {param:9s} gumbel={int(gumbel)} {init:8s} seed={seed}: hard {f['hard_test_acc']:.3f} "
-                      f"gap {f['gap']:+.3f} unused {f['unused_gates']} reach {reach} ({wall:.1f}s)", flush=True)
+                print(
+                    f"{ds:14s} {param:9s} gumbel={int(gumbel)} {init:8s} seed={seed}: hard {f['hard_test_acc']:.3f} "
+                    f"gap {f['gap']:+.3f} unused {f['unused_gates']} reach {reach} ({wall:.1f}s)",
+                    flush=True,
+                )
     return runs
 
 
@@ -79,21 +102,31 @@ def summarize(runs: list[dict]) -> list[dict]:
     rows = []
     for ds in DATASETS:
         for param, gumbel, init in VARIANTS:
-            group = [r for r in runs if r["dataset"] == ds and r["parametrization"] == param
-                     and r["gumbel"] == gumbel and r["init"] == init]
+            group = [
+                r
+                for r in runs
+                if r["dataset"] == ds and r["parametrization"] == param and r["gumbel"] == gumbel and r["init"] == init
+            ]
             reached = [r["steps_to_target"] for r in group]
-            rows.append({
-                "dataset": ds, "parametrization": param, "gumbel": gumbel, "init": init,
-                "params_per_gate": group[0]["params_per_gate"], "num_gates": group[0]["num_gates"],
-                "target": group[0]["target"],
-                "steps_to_target_mean": _mean(reached), "reached": f"{sum(s is not None for s in reached)}/{len(group)}",
-                "hard_test_acc": _mean([r["final"]["hard_test_acc"] for r in group]),
-                "soft_test_acc": _mean([r["final"]["soft_test_acc"] for r in group]),
-                "gap": _mean([r["final"]["gap"] for r in group]),
-                "unused_gates": _mean([r["final"]["unused_gates"] for r in group]),
-                "constant_gates": _mean([r["final"]["constant_gates"] for r in group]),
-                "wall_s": _mean([r["wall_s"] for r in group]),
-            })
+            rows.append(
+                {
+                    "dataset": ds,
+                    "parametrization": param,
+                    "gumbel": gumbel,
+                    "init": init,
+                    "params_per_gate": group[0]["params_per_gate"],
+                    "num_gates": group[0]["num_gates"],
+                    "target": group[0]["target"],
+                    "steps_to_target_mean": _mean(reached),
+                    "reached": f"{sum(s is not None for s in reached)}/{len(group)}",
+                    "hard_test_acc": _mean([r["final"]["hard_test_acc"] for r in group]),
+                    "soft_test_acc": _mean([r["final"]["soft_test_acc"] for r in group]),
+                    "gap": _mean([r["final"]["gap"] for r in group]),
+                    "unused_gates": _mean([r["final"]["unused_gates"] for r in group]),
+                    "constant_gates": _mean([r["final"]["constant_gates"] for r in group]),
+                    "wall_s": _mean([r["wall_s"] for r in group]),
+                }
+            )
     return rows
 
 

@@ -16,6 +16,7 @@ Writes ``benchmarks/results/lgn_speed.json`` and ``.md``.
    compiled to an AIG, evaluated bit-parallel by ``CompiledLGN`` on one core, in
    samples/s, with inputs already bit-packed and including packing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,8 +69,9 @@ def ours_step_time(cfg: dict, impl: str = "auto") -> dict:
 
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    model = LogicNetwork(cfg["in_dim"], 10, [cfg["width"]] * cfg["layers"],
-                         parametrization=cfg["parametrization"], tau=10.0, impl=impl)
+    model = LogicNetwork(
+        cfg["in_dim"], 10, [cfg["width"]] * cfg["layers"], parametrization=cfg["parametrization"], tau=10.0, impl=impl
+    )
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     x = (torch.rand(cfg["batch"], cfg["in_dim"]) < 0.5).float()
@@ -89,16 +91,20 @@ def ours_step_time(cfg: dict, impl: str = "auto") -> dict:
         step()
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    return {"step_s": sorted(times)[len(times) // 2], "cpu_s": sorted(cpu)[len(cpu) // 2],
-            "params": sum(p.numel() for p in model.parameters())}
+    return {
+        "step_s": sorted(times)[len(times) // 2],
+        "cpu_s": sorted(cpu)[len(cpu) // 2],
+        "params": sum(p.numel() for p in model.parameters()),
+    }
 
 
 def peer_step_time(python: Path, cfg: dict) -> dict | None:
     if not python.exists():
         return None
     env = {**os.environ, "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
-    r = subprocess.run([str(python), "-c", PEER_SCRIPT, json.dumps(cfg)], capture_output=True, text=True,
-                       env=env, timeout=1800)
+    r = subprocess.run(
+        [str(python), "-c", PEER_SCRIPT, json.dumps(cfg)], capture_output=True, text=True, env=env, timeout=1800
+    )
     if r.returncode != 0:
         print(f"torchlogix run failed: {r.stderr.strip()[-400:]}", file=sys.stderr)
         return None
@@ -135,19 +141,34 @@ def compiled_inference(width: int, layers: int, n_samples: int, seed: int = 0) -
     k = min(2000, n_samples)
     assert (comp.predict(x[:k]) == dn.predict(x[:k])).all()
     st = dn.gate_stats()
-    return {"network_gates": st["total_gates"], "used_gates": st["total_gates"] - st["unused_gates"],
-            "aig_ands": aig.num_ands, "instructions": comp.num_instructions, "xors": comp.num_xors,
-            "compile_s": t_compile, "samples": n_samples, "pack_samples_per_s": n_samples / t_pack,
-            "samples_per_s_packed": n_samples / t_run, "samples_per_s_with_packing": n_samples / (t_run + t_pack)}
+    return {
+        "network_gates": st["total_gates"],
+        "used_gates": st["total_gates"] - st["unused_gates"],
+        "aig_ands": aig.num_ands,
+        "instructions": comp.num_instructions,
+        "xors": comp.num_xors,
+        "compile_s": t_compile,
+        "samples": n_samples,
+        "pack_samples_per_s": n_samples / t_pack,
+        "samples_per_s_packed": n_samples / t_run,
+        "samples_per_s_with_packing": n_samples / (t_run + t_pack),
+    }
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--peer-python", type=Path, default=DEFAULT_PEER,
-                    help="python of a venv with torchlogix (made with pyenv 3.12.1)")
+    ap.add_argument(
+        "--peer-python",
+        type=Path,
+        default=DEFAULT_PEER,
+        help="python of a venv with torchlogix (made with pyenv 3.12.1)",
+    )
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--inference-only", action="store_true",
-                    help="re-measure compiled inference only; keep the training rows of the last results file")
+    ap.add_argument(
+        "--inference-only",
+        action="store_true",
+        help="re-measure compiled inference only; keep the training rows of the last results file",
+    )
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
@@ -162,47 +183,79 @@ def main(argv=None):
         sizes = []
     for in_dim, layers, width, batch in sizes:
         for par in ("softmax16", "light"):
-            cfg = {"in_dim": in_dim, "layers": layers, "width": width, "batch": batch, "parametrization": par,
-                   "warmup": 2, "repeat": 5 if args.quick else 9}
+            cfg = {
+                "in_dim": in_dim,
+                "layers": layers,
+                "width": width,
+                "batch": batch,
+                "parametrization": par,
+                "warmup": 2,
+                "repeat": 5 if args.quick else 9,
+            }
             ours = ours_step_time(cfg, auto)
             torch_ops = ours_step_time(cfg, "cpu") if auto != "cpu" else ours
             peer = peer_step_time(args.peer_python, cfg)
-            row = {**cfg, "ours_impl": auto, "ours_step_s": ours["step_s"], "ours_cpu_s": ours["cpu_s"],
-                   "ours_params": ours["params"],
-                   "torch_ops_step_s": torch_ops["step_s"], "torch_ops_cpu_s": torch_ops["cpu_s"],
-                   "torchlogix_step_s": peer and peer["step_s"], "torchlogix_cpu_s": peer and peer["cpu_s"],
-                   "torchlogix_params": peer and peer["params"],
-                   "speedup": peer and peer["step_s"] / ours["step_s"],
-                   "speedup_cpu_time": peer and peer["cpu_s"] / ours["cpu_s"],
-                   "torch_ops_speedup": peer and peer["step_s"] / torch_ops["step_s"]}
+            row = {
+                **cfg,
+                "ours_impl": auto,
+                "ours_step_s": ours["step_s"],
+                "ours_cpu_s": ours["cpu_s"],
+                "ours_params": ours["params"],
+                "torch_ops_step_s": torch_ops["step_s"],
+                "torch_ops_cpu_s": torch_ops["cpu_s"],
+                "torchlogix_step_s": peer and peer["step_s"],
+                "torchlogix_cpu_s": peer and peer["cpu_s"],
+                "torchlogix_params": peer and peer["params"],
+                "speedup": peer and peer["step_s"] / ours["step_s"],
+                "speedup_cpu_time": peer and peer["cpu_s"] / ours["cpu_s"],
+                "torch_ops_speedup": peer and peer["step_s"] / torch_ops["step_s"],
+            }
             print(json.dumps(row), flush=True)
             rows.append(row)
-    inf = [compiled_inference(w, l, 1 << (16 if args.quick else 20)) for w, l in
-           ([(2000, 4)] if args.quick else [(2000, 4), (8000, 6)])]
+    inf = [
+        compiled_inference(w, l, 1 << (16 if args.quick else 20))
+        for w, l in ([(2000, 4)] if args.quick else [(2000, 4), (8000, 6)])
+    ]
     for r in inf:
         print(json.dumps(r), flush=True)
     ms = lambda t: f"{t * 1e3:.1f} ms" if t else "n/a"  # noqa: E731
     fx = lambda r: f"{r:.1f}×" if r else "n/a"  # noqa: E731
-    md = [f"| model (in × layers × width, batch) | parametrization | circuitlab `{auto}` | circuitlab `cpu` "
-          f"(torch ops) | torchlogix | speed-up `{auto}` (wall / CPU time) | speed-up `cpu` (wall) |",
-          "|---|---|---|---|---|---|---|"]
+    md = [
+        f"| model (in × layers × width, batch) | parametrization | circuitlab `{auto}` | circuitlab `cpu` "
+        f"(torch ops) | torchlogix | speed-up `{auto}` (wall / CPU time) | speed-up `cpu` (wall) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        md.append(f"| {r['in_dim']} × {r['layers']} × {r['width']}, {r['batch']} | {r['parametrization']} | "
-                  f"{ms(r['ours_step_s'])} | {ms(r['torch_ops_step_s'])} | {ms(r['torchlogix_step_s'])} | "
-                  f"{fx(r['speedup'])} / {fx(r['speedup_cpu_time'])} | {fx(r['torch_ops_speedup'])} |")
-    md += ["", "Training step (forward, loss, backward, Adam) on one thread: median wall-clock time of "
-           f"{rows[0]['repeat']} steps after {rows[0]['warmup']} warm-up steps; the CPU-time speed-up uses "
-           "the median process CPU time instead."]
-    md += ["", "| network gates (used) | AIG ANDs | interpreter instructions (XORs) | samples/s, packed inputs "
-           "| packing alone | samples/s incl. packing |", "|---|---|---|---|---|---|"]
+        md.append(
+            f"| {r['in_dim']} × {r['layers']} × {r['width']}, {r['batch']} | {r['parametrization']} | "
+            f"{ms(r['ours_step_s'])} | {ms(r['torch_ops_step_s'])} | {ms(r['torchlogix_step_s'])} | "
+            f"{fx(r['speedup'])} / {fx(r['speedup_cpu_time'])} | {fx(r['torch_ops_speedup'])} |"
+        )
+    md += [
+        "",
+        "Training step (forward, loss, backward, Adam) on one thread: median wall-clock time of "
+        f"{rows[0]['repeat']} steps after {rows[0]['warmup']} warm-up steps; the CPU-time speed-up uses "
+        "the median process CPU time instead.",
+    ]
+    md += [
+        "",
+        "| network gates (used) | AIG ANDs | interpreter instructions (XORs) | samples/s, packed inputs "
+        "| packing alone | samples/s incl. packing |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in inf:
-        md.append(f"| {r['network_gates']} ({r['used_gates']}) | {r['aig_ands']} | {r['instructions']} ({r['xors']}) | "
-                  f"{r['samples_per_s_packed'] / 1e6:.2f} M | {r['pack_samples_per_s'] / 1e6:.2f} M | "
-                  f"{r['samples_per_s_with_packing'] / 1e6:.2f} M |")
-    md += ["", f"Compiled inference on one core: a random discretized network of MNIST shape (784 Boolean inputs, "
-           f"10 classes) compiled to its predicted-class AIG, {inf[0]['samples']:,} random samples; evaluation is "
-           "the best of 3 runs of the C interpreter (`circuitlab.compiled.CompiledAIG`); packing is "
-           "`circuitlab.compiled.pack_bool` from a `[N, 784]` bool array."]
+        md.append(
+            f"| {r['network_gates']} ({r['used_gates']}) | {r['aig_ands']} | {r['instructions']} ({r['xors']}) | "
+            f"{r['samples_per_s_packed'] / 1e6:.2f} M | {r['pack_samples_per_s'] / 1e6:.2f} M | "
+            f"{r['samples_per_s_with_packing'] / 1e6:.2f} M |"
+        )
+    md += [
+        "",
+        f"Compiled inference on one core: a random discretized network of MNIST shape (784 Boolean inputs, "
+        f"10 classes) compiled to its predicted-class AIG, {inf[0]['samples']:,} random samples; evaluation is "
+        "the best of 3 runs of the C interpreter (`circuitlab.compiled.CompiledAIG`); packing is "
+        "`circuitlab.compiled.pack_bool` from a `[N, 784]` bool array.",
+    ]
     write_results(RESULTS / "lgn_speed", {"training": rows, "inference": inf}, "\n".join(md))
 
 

@@ -1,4 +1,5 @@
 """One way for benchmarks to save what they measured: ``NAME.json`` beside ``NAME.md``."""
+
 from __future__ import annotations
 
 import json

@@ -15,6 +15,7 @@ Usage::
 
 Writes ``solvers_par2.md`` and ``solvers_cactus.png``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,8 @@ from pathlib import Path
 
 from circuitlab.abc import abc_cec
 from circuitlab.aiger import read_aiger
-from circuitlab.fileio import atomic_write
 from circuitlab.benchmarks.solvers_instances import ALL_CIRCUITS, LEC_INSTANCES, Instance, build_instances
+from circuitlab.fileio import atomic_write
 from circuitlab.solvers import BACKENDS, UNKNOWN, UNSAT, check_equivalence
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -35,8 +36,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def instances(workdir: Path) -> list[Instance]:
     out = build_instances(workdir, circuits=ALL_CIRCUITS)
-    out.append(Instance("multiplier:dc2", LEC_INSTANCES / "multiplier.aig",
-                        LEC_INSTANCES / "multiplier_dc2.aig", True))
+    out.append(Instance("multiplier:dc2", LEC_INSTANCES / "multiplier.aig", LEC_INSTANCES / "multiplier_dc2.aig", True))
     return out
 
 
@@ -78,36 +78,50 @@ def par2(ts, timeout: float) -> float:
 
 def report(insts, times, abc, timeout: float) -> str:
     names = [i.name for i in insts]
-    lines = ["# Backends on the LEC miter set: PAR-2", "",
-             f"{len(insts)} miters ({sum(i.equivalent for i in insts)} equivalent, "
-             f"{sum(not i.equivalent for i in insts)} with one observable bug); wall-clock limit "
-             f"T = {timeout:g} s per run; PAR-2 = mean of the search time, 2T for a timeout.",
-             "Every answer is certified (counterexamples re-simulated on both circuits) and agrees "
-             "with ABC `cec`.",
-             f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other jobs, "
-             f"Python {platform.python_version()}; one run per cell (expect noise of some 10-30 %).", "",
-             "| backend | solved | PAR-2 (s) | PAR-2 / ABC cec | total search (s) |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "# Backends on the LEC miter set: PAR-2",
+        "",
+        f"{len(insts)} miters ({sum(i.equivalent for i in insts)} equivalent, "
+        f"{sum(not i.equivalent for i in insts)} with one observable bug); wall-clock limit "
+        f"T = {timeout:g} s per run; PAR-2 = mean of the search time, 2T for a timeout.",
+        "Every answer is certified (counterexamples re-simulated on both circuits) and agrees with ABC `cec`.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other jobs, "
+        f"Python {platform.python_version()}; one run per cell (expect noise of some 10-30 %).",
+        "",
+        "| backend | solved | PAR-2 (s) | PAR-2 / ABC cec | total search (s) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     abc_par2 = par2([t for _, t in abc.values()], timeout)
     for b in times:
         ts = [times[b][n] for n in names]
         solved = sum(t is not None for t in ts)
         total = sum(t for t in ts if t is not None)
-        lines.append(f"| {b} | {solved}/{len(ts)} | {par2(ts, timeout):.3f} | "
-                     f"{par2(ts, timeout) / abc_par2:.2f} | {total:.2f} |")
-    lines.append(f"| ABC `cec` (peer, whole process) | {len(abc)}/{len(abc)} | {abc_par2:.3f} | 1.00 | "
-                 f"{sum(t for _, t in abc.values()):.2f} |")
-    lines += ["", "## Per instance (search seconds; `-` = timeout)", "",
-              "| instance | verdict | " + " | ".join(times) + " | ABC cec |",
-              "| --- | --- | " + " | ".join("---" for _ in times) + " | --- |"]
+        lines.append(
+            f"| {b} | {solved}/{len(ts)} | {par2(ts, timeout):.3f} | {par2(ts, timeout) / abc_par2:.2f} | {total:.2f} |"
+        )
+    lines.append(
+        f"| ABC `cec` (peer, whole process) | {len(abc)}/{len(abc)} | {abc_par2:.3f} | 1.00 | "
+        f"{sum(t for _, t in abc.values()):.2f} |"
+    )
+    lines += [
+        "",
+        "## Per instance (search seconds; `-` = timeout)",
+        "",
+        "| instance | verdict | " + " | ".join(times) + " | ABC cec |",
+        "| --- | --- | " + " | ".join("---" for _ in times) + " | --- |",
+    ]
     for inst in insts:
         cells = ["-" if times[b][inst.name] is None else f"{times[b][inst.name]:.3f}" for b in times]
         verdict = "equivalent" if inst.equivalent else "bug"
         lines.append(f"| {inst.name} | {verdict} | " + " | ".join(cells) + f" | {abc[inst.name][1]:.2f} |")
-    lines += ["", "ABC's time is the whole `berkeley-abc` process (start-up, reading both files, "
-              "`cec`); the backends' time is the search alone on the plain miter (encoding and miter "
-              f"excluded); `{SWEEP}` is `check_equivalence` with its default SAT sweeping, timed from "
-              "miter to answer.", ""]
+    lines += [
+        "",
+        "ABC's time is the whole `berkeley-abc` process (start-up, reading both files, "
+        "`cec`); the backends' time is the search alone on the plain miter (encoding and miter "
+        f"excluded); `{SWEEP}` is `check_equivalence` with its default SAT sweeping, timed from "
+        "miter to answer.",
+        "",
+    ]
     return "\n".join(lines)
 
 

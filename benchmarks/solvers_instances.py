@@ -13,6 +13,7 @@ ABC (Brayton & Mishchenko, CAV 2010) is run as ``berkeley-abc`` (binary AIGER).
 Instances are generated into a work directory at run time from the circuits bundled
 in ``circuitlab/examples`` (EPFL suite, Amarú, Gaillardon, De Micheli, IWLS 2015).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,8 +42,9 @@ class Instance:
     equivalent: bool
 
 
-def build_instances(workdir: Path, circuits=CI_CIRCUITS, scripts=("dc2", "resyn2"),
-                    seed: int = 0, source: Path = EXAMPLES) -> list[Instance]:
+def build_instances(
+    workdir: Path, circuits=CI_CIRCUITS, scripts=("dc2", "resyn2"), seed: int = 0, source: Path = EXAMPLES
+) -> list[Instance]:
     """Generate the miter set into ``workdir`` (ABC needed); returns the instances."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ Usage::
 
     python -m circuitlab.benchmarks.solvers_memory [--timeout 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from circuitlab.aiger import read_aiger
 from circuitlab.abc import abc_optimize_file
+from circuitlab.aiger import read_aiger
 from circuitlab.benchmarks.solvers_instances import ROOT
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -44,8 +45,7 @@ def run_lec(a: Path, b: Path, extra: list[str]) -> dict:
     if p.returncode not in (0, 1, 3):
         raise RuntimeError(f"{cmd} failed ({p.returncode}): {err.strip()[:300]}")
     d = json.loads(out)
-    return {"verdict": d["verdict"], "reason": d.get("reason", ""), "wall": wall,
-            "rss_mib": usage.ru_maxrss / 1024}
+    return {"verdict": d["verdict"], "reason": d.get("reason", ""), "wall": wall, "rss_mib": usage.ru_maxrss / 1024}
 
 
 def main(argv=None) -> None:
@@ -66,14 +66,25 @@ def main(argv=None) -> None:
             print(name, r, flush=True)
         a, b = EPFL / "hyp.aig", Path(work) / "hyp_balance.aig"
         r = run_lec(a, b, ["--timeout", str(args.timeout), "--memory-mb", str(args.memory_mb)])
-        rows.append(("hyp", read_aiger(a).num_ands, read_aiger(b).num_ands,
-                     f"--timeout {args.timeout:g} --memory-mb {args.memory_mb:g}", r))
+        rows.append(
+            (
+                "hyp",
+                read_aiger(a).num_ands,
+                read_aiger(b).num_ands,
+                f"--timeout {args.timeout:g} --memory-mb {args.memory_mb:g}",
+                r,
+            )
+        )
         print("hyp (memory limit)", r, flush=True)
-    lines = ["# Memory on the largest EPFL circuits", "",
-             "`circuitlab lec A balance(A)` with the default backend (cadical195); peak RSS is the "
-             "largest process of the command's tree (CLI + watchdog child), from `wait4`.", "",
-             "| circuit | ANDs (A / balanced) | options | verdict | wall (s) | peak RSS (MiB) |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "# Memory on the largest EPFL circuits",
+        "",
+        "`circuitlab lec A balance(A)` with the default backend (cadical195); peak RSS is the "
+        "largest process of the command's tree (CLI + watchdog child), from `wait4`.",
+        "",
+        "| circuit | ANDs (A / balanced) | options | verdict | wall (s) | peak RSS (MiB) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for name, na, nb, opts, r in rows:
         verdict = r["verdict"] + (f" ({r['reason']})" if r["reason"] else "")
         lines.append(f"| {name} | {na:,} / {nb:,} | `{opts}` | {verdict} | {r['wall']:.1f} | {r['rss_mib']:.0f} |")

@@ -22,6 +22,7 @@ Usage::
 
     python -m circuitlab.benchmarks.solvers_overhead [--repeats 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -123,22 +124,28 @@ def measure(name: str, a, b, repeats: int) -> dict:
     row = {"name": name, "vars": cnf.nv, "clauses": len(cnf.clauses)}
     for key, fn in setups.items():
         runs = [fn() for _ in range(repeats)]
-        row[key] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
-                    statistics.median(r[2] for r in runs))
+        row[key] = (
+            statistics.median(r[0] for r in runs),
+            statistics.median(r[1] for r in runs),
+            statistics.median(r[2] for r in runs),
+        )
         print(name, key, row[key], flush=True)
     return row
 
 
 def report(rows, repeats: int) -> str:
-    lines = ["# Overhead of the Python decision callback (CaDiCaL 1.9.5, IPASIR-UP)", "",
-             f"Median of {repeats} runs per cell; search time only (no encoding). Machine: "
-             f"{platform.machine()}, 2 cores shared with other jobs, Python {platform.python_version()}.",
-             "Set-ups: `none` no propagator; `null` a propagator that observes nothing and whose "
-             "`decide()` returns 0; `tracking` `Guidance(decide=...)` returning 0 while observing every "
-             "variable (the assignment a decision callback sees).", "",
-             "| miter | vars | none s (confl.) | null s (confl.) | null/none | tracking s (confl.) "
-             "| tracking/none |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "# Overhead of the Python decision callback (CaDiCaL 1.9.5, IPASIR-UP)",
+        "",
+        f"Median of {repeats} runs per cell; search time only (no encoding). Machine: "
+        f"{platform.machine()}, 2 cores shared with other jobs, Python {platform.python_version()}.",
+        "Set-ups: `none` no propagator; `null` a propagator that observes nothing and whose "
+        "`decide()` returns 0; `tracking` `Guidance(decide=...)` returning 0 while observing every "
+        "variable (the assignment a decision callback sees).",
+        "",
+        "| miter | vars | none s (confl.) | null s (confl.) | null/none | tracking s (confl.) | tracking/none |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     ratios = {"null": [], "tracking": []}
     for r in rows:
         base = r["none"][0]
@@ -150,11 +157,15 @@ def report(rows, repeats: int) -> str:
         lines.append(f"| {r['name']} | {r['vars']} | {base:.3f} ({r['none'][1]}) | " + " | ".join(cells) + " |")
     geo = {k: statistics.geometric_mean(v) for k, v in ratios.items()}
     per_call = [(r["null"][0] - r["none"][0]) / r["null"][2] * 1e6 for r in rows if r["null"][2]]
-    lines += ["", f"**Geometric-mean slowdown:** null {geo['null']:.2f}x, tracking {geo['tracking']:.2f}x.",
-              f"Python callbacks in the `null` set-up: {min(r['null'][2] for r in rows):,} to "
-              f"{max(r['null'][2] for r in rows):,} per search; extra time per callback, median "
-              f"{statistics.median(per_call):.2f} µs (this folds in the change of search, so it is a "
-              "rough figure).", ""]
+    lines += [
+        "",
+        f"**Geometric-mean slowdown:** null {geo['null']:.2f}x, tracking {geo['tracking']:.2f}x.",
+        f"Python callbacks in the `null` set-up: {min(r['null'][2] for r in rows):,} to "
+        f"{max(r['null'][2] for r in rows):,} per search; extra time per callback, median "
+        f"{statistics.median(per_call):.2f} µs (this folds in the change of search, so it is a "
+        "rough figure).",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -183,10 +194,12 @@ def main(argv=None) -> None:
         text = report(rows, args.repeats)
         if args.steer > 0:
             i2c = insts["i2c:dc2"]
-            text += ("\n## Steering, not overhead\n\nOn i2c:dc2, CaDiCaL with "
-                     + steer(read_aiger(i2c.a), read_aiger(i2c.b), args.steer)
-                     + ". Deciding every primary input first turns CDCL on a miter into input "
-                     "enumeration: hard priorities through `decide()` must be few and well chosen.\n")
+            text += (
+                "\n## Steering, not overhead\n\nOn i2c:dc2, CaDiCaL with "
+                + steer(read_aiger(i2c.a), read_aiger(i2c.b), args.steer)
+                + ". Deciding every primary input first turns CDCL on a miter into input "
+                "enumeration: hard priorities through `decide()` must be few and well chosen.\n"
+            )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "solvers_overhead.md").write_text(text)
     print(text)

@@ -5,6 +5,7 @@ to run.
 
 ABC reads binary AIGER; Debian ships no ``abc.rc``, so scripts are spelled out.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from .aig import AIG
 from .aiger import read_aiger, write_aiger
-
 from .errors import CircuitlabError
 
 
@@ -23,8 +23,7 @@ class AbcError(CircuitlabError):
 
 
 ABC_BINARIES = ("berkeley-abc", "abc")
-RESYN2 = ("balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; "
-          "refactor -z; rewrite -z; balance")
+RESYN2 = "balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; refactor -z; rewrite -z; balance"
 SCRIPTS = {
     "dc2": "strash; dc2",
     "resyn2": "strash; " + RESYN2,
@@ -57,8 +56,9 @@ def abc_optimize(aig: AIG, script: str = "dc2", timeout: float = 300.0) -> AIG:
         src, dst = Path(tmp) / "in.aig", Path(tmp) / "out.aig"
         write_aiger(aig, src, binary=True)
         try:
-            res = subprocess.run([exe, "-q", f"read {src}; {cmd}; write_aiger -s {dst}"],
-                                 capture_output=True, text=True, timeout=timeout)
+            res = subprocess.run(
+                [exe, "-q", f"read {src}; {cmd}; write_aiger -s {dst}"], capture_output=True, text=True, timeout=timeout
+            )
         except subprocess.TimeoutExpired:
             raise AbcError(f"ABC script {cmd!r} timed out after {timeout:.0f} s") from None
         if res.returncode != 0 or not dst.exists():

@@ -11,6 +11,7 @@ numbered canonically, as in binary AIGER:
 AND gate ``j`` defines variable ``I + L + 1 + j`` with fanins
 ``ands[j, 0] >= ands[j, 1]``, both smaller than its own literal.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -98,8 +99,10 @@ class AIG:
         return 2 * np.arange(self.first_and_var, self.max_var + 1, dtype=LIT)
 
     def __repr__(self) -> str:
-        return (f"AIG(inputs={self.num_inputs}, latches={self.num_latches}, "
-                f"outputs={self.num_outputs}, ands={self.num_ands}, depth={self.depth()})")
+        return (
+            f"AIG(inputs={self.num_inputs}, latches={self.num_latches}, "
+            f"outputs={self.num_outputs}, ands={self.num_ands}, depth={self.depth()})"
+        )
 
     # ---- checks ------------------------------------------------------------
     def validate(self) -> None:
@@ -111,8 +114,12 @@ class AIG:
                 raise CircuitError("AND fanins must be ordered rhs0 >= rhs1")
             if np.any(self.ands[:, 0] >= lhs) or np.any(self.ands[:, 1] < 0):
                 raise CircuitError("AND fanin refers to a later variable (not topological)")
-        for name, arr in (("output", self.outputs), ("latch", self.latches[:, 0]),
-                          ("bad", self.bad), ("constraint", self.constraints)):
+        for name, arr in (
+            ("output", self.outputs),
+            ("latch", self.latches[:, 0]),
+            ("bad", self.bad),
+            ("constraint", self.constraints),
+        ):
             if len(arr) and (arr.min() < 0 or arr.max() > 2 * m + 1):
                 raise CircuitError(f"{name} literal out of range 0..{2 * m + 1}")
 
@@ -132,10 +139,10 @@ class AIG:
         """AND indices grouped by level: a list of index arrays, level 1 first."""
         if self.num_ands == 0:
             return []
-        lev = self.levels()[self.first_and_var:]
+        lev = self.levels()[self.first_and_var :]
         order = np.argsort(lev, kind="stable")
         bounds = np.searchsorted(lev[order], np.arange(1, lev.max() + 2))
-        return [order[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
+        return [order[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
 
     def fanout_counts(self) -> np.ndarray:
         """``[M+1]`` number of references to each variable (ANDs, outputs, latches)."""
@@ -154,7 +161,7 @@ class AIG:
             mask[self.ands[hit, 1] >> 1] = True
         return mask
 
-    def cone(self, output_indices) -> "AIG":
+    def cone(self, output_indices) -> AIG:
         """A combinational AIG with only the given outputs and their fanin cones.
 
         All inputs are kept (so input positions still match); latches become inputs
@@ -163,21 +170,27 @@ class AIG:
         idx = np.asarray(output_indices, dtype=np.int64).reshape(-1)
         if len(idx) and (idx.min() < 0 or idx.max() >= self.num_outputs):
             raise CircuitError(f"output index out of range 0..{self.num_outputs - 1}")
-        sub = AIG(self.num_inputs, self.ands, self.outputs[idx], self.latches,
-                  input_names=self.input_names, output_names=[self.output_names[i] for i in idx],
-                  latch_names=self.latch_names)
+        sub = AIG(
+            self.num_inputs,
+            self.ands,
+            self.outputs[idx],
+            self.latches,
+            input_names=self.input_names,
+            output_names=[self.output_names[i] for i in idx],
+            latch_names=self.latch_names,
+        )
         return sub.cleanup(keep_inputs=True)
 
-    def cleanup(self, keep_inputs: bool = True) -> "AIG":
+    def cleanup(self, keep_inputs: bool = True) -> AIG:
         """Remove dangling AND gates (and unused inputs unless ``keep_inputs``)."""
         roots = np.concatenate([self.outputs, self.latches[:, 0], self.bad, self.constraints])
         mask = self.cone_mask(roots)
-        keep_and = mask[self.first_and_var:]
-        keep_in = np.ones(self.num_inputs, bool) if keep_inputs else mask[1:self.num_inputs + 1]
+        keep_and = mask[self.first_and_var :]
+        keep_in = np.ones(self.num_inputs, bool) if keep_inputs else mask[1 : self.num_inputs + 1]
         keep_latch = np.ones(self.num_latches, bool)
         return self._compact(keep_in, keep_latch, keep_and)
 
-    def _compact(self, keep_in, keep_latch, keep_and) -> "AIG":
+    def _compact(self, keep_in, keep_latch, keep_and) -> AIG:
         """Renumber variables keeping only the masked inputs, latches and ANDs."""
         keep = np.concatenate([[True], keep_in, keep_latch, keep_and])
         new_var = np.cumsum(keep) - 1  # old var -> new var
@@ -189,24 +202,47 @@ class AIG:
             uninit = latches[:, 1] > 1
             latches[:, 0] = remap(latches[:, 0])
             latches[uninit, 1] = remap(self.latch_lits()[keep_latch][uninit])
-        return AIG(int(keep_in.sum()), ands, remap(self.outputs), latches,
-                   remap(self.bad), remap(self.constraints),
-                   [n for n, k in zip(self.input_names, keep_in) if k],
-                   list(self.output_names),
-                   [n for n, k in zip(self.latch_names, keep_latch) if k], self.comment)
+        return AIG(
+            int(keep_in.sum()),
+            ands,
+            remap(self.outputs),
+            latches,
+            remap(self.bad),
+            remap(self.constraints),
+            [n for n, k in zip(self.input_names, keep_in) if k],
+            list(self.output_names),
+            [n for n, k in zip(self.latch_names, keep_latch) if k],
+            self.comment,
+        )
 
-    def copy(self) -> "AIG":
-        return AIG(self.num_inputs, self.ands.copy(), self.outputs.copy(), self.latches.copy(),
-                   self.bad.copy(), self.constraints.copy(), list(self.input_names),
-                   list(self.output_names), list(self.latch_names), self.comment)
+    def copy(self) -> AIG:
+        return AIG(
+            self.num_inputs,
+            self.ands.copy(),
+            self.outputs.copy(),
+            self.latches.copy(),
+            self.bad.copy(),
+            self.constraints.copy(),
+            list(self.input_names),
+            list(self.output_names),
+            list(self.latch_names),
+            self.comment,
+        )
 
     def is_combinational(self) -> bool:
         return self.num_latches == 0
 
     def stats(self) -> dict:
-        return {"inputs": self.num_inputs, "latches": self.num_latches, "outputs": self.num_outputs,
-                "ands": self.num_ands, "max_var": self.max_var, "depth": self.depth(),
-                "bad": len(self.bad), "constraints": len(self.constraints)}
+        return {
+            "inputs": self.num_inputs,
+            "latches": self.num_latches,
+            "outputs": self.num_outputs,
+            "ands": self.num_ands,
+            "max_var": self.max_var,
+            "depth": self.depth(),
+            "bad": len(self.bad),
+            "constraints": len(self.constraints),
+        }
 
 
 def _pad_names(names, n):
@@ -359,7 +395,7 @@ class AIGBuilder:
         if len(input_lits) != aig.num_inputs:
             raise CircuitError(f"{len(input_lits)} input literals for {aig.num_inputs} inputs")
         m = np.zeros(aig.max_var + 1, dtype=np.int64)
-        m[1:aig.num_inputs + 1] = input_lits
+        m[1 : aig.num_inputs + 1] = input_lits
         first = aig.first_and_var
         ands = aig.ands.tolist()
         for j, (r0, r1) in enumerate(ands):
@@ -386,5 +422,12 @@ class AIGBuilder:
             init = np.array(self._latch_init, dtype=np.int64)
             latches[:, 1] = np.where(init > 1, 2 * new_var[lats], init)
         outs = remap(self._outputs) if self._outputs else np.zeros(0, LIT)
-        return AIG(len(ins), ands, outs, latches, input_names=list(self._input_names),
-                   output_names=list(self._output_names), latch_names=list(self._latch_names))
+        return AIG(
+            len(ins),
+            ands,
+            outs,
+            latches,
+            input_names=list(self._input_names),
+            output_names=list(self._output_names),
+            latch_names=list(self._latch_names),
+        )

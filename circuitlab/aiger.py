@@ -11,6 +11,7 @@ Python loop per gate.
 Every malformed input raises :class:`AigerFormatError` naming the file and the line
 or byte offset.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,7 +58,7 @@ class _Parser:
         end = self.data.find(b"\n", self.pos)
         if end < 0:
             end = len(self.data)
-        line = self.data[self.pos:end]
+        line = self.data[self.pos : end]
         self.pos = end + 1
         self.lineno += 1
         return line
@@ -96,16 +97,16 @@ class _Parser:
         outputs = self.lit_lines(o, 1, 1, "output literal")[:, 0]
         bad = self.lit_lines(b, 1, 1, "bad-state literal")[:, 0]
         cons = self.lit_lines(c, 1, 1, "constraint literal")[:, 0]
-        self.check_range(outputs, self.section_lines['output'], "output")
-        self.check_range(bad, self.section_lines['bad-state'], "bad-state")
-        self.check_range(cons, self.section_lines['constraint'], "constraint")
+        self.check_range(outputs, self.section_lines["output"], "output")
+        self.check_range(bad, self.section_lines["bad-state"], "bad-state")
+        self.check_range(cons, self.section_lines["constraint"], "constraint")
         if self.binary:
             ands = self.binary_ands(a)
             lat = np.zeros((l, 2), LIT)
             if l:
                 lat[:, 0] = latches[:, 0]
                 lat[:, 1] = latches[:, 1] if latches.shape[1] > 1 else 0
-                self.check_range(lat[:, 0], self.section_lines['latch'], "latch next-state")
+                self.check_range(lat[:, 0], self.section_lines["latch"], "latch next-state")
                 self.check_init(lat, 2 * np.arange(i + 1, i + l + 1))
             aig = AIG(i, ands, outputs, lat, bad, cons)
         else:
@@ -137,7 +138,7 @@ class _Parser:
         out = np.full((count, n_max), -1, dtype=LIT)
         for k in range(count):
             vals = self.ints(self.next_line(what), n_min, n_max, what)
-            out[k, :len(vals)] = vals
+            out[k, : len(vals)] = vals
         return out
 
     def check_range(self, lits: np.ndarray, first_line: int, what: str):
@@ -151,8 +152,10 @@ class _Parser:
         ok = (init == 0) | (init == 1) | (init == latch_lits) | (init == -1)
         if not ok.all():
             k = int(np.flatnonzero(~ok)[0])
-            self.fail(f"latch init value {int(init[k])} must be 0, 1 or the latch literal",
-                      line=self.section_lines['latch'] + k)
+            self.fail(
+                f"latch init value {int(init[k])} must be 0, 1 or the latch literal",
+                line=self.section_lines["latch"] + k,
+            )
         lat[init == -1, 1] = 0
 
     # -- binary AND section -------------------------------------------------------
@@ -163,8 +166,7 @@ class _Parser:
         buf = np.frombuffer(self.data, dtype=np.uint8, offset=min(start, len(self.data)))
         ends = np.flatnonzero(buf < 0x80)[: 2 * a]
         if len(ends) < 2 * a:
-            self.fail(f"truncated binary AND section: {len(ends) // 2} of {a} gates present",
-                      offset=len(self.data))
+            self.fail(f"truncated binary AND section: {len(ends) // 2} of {a} gates present", offset=len(self.data))
         n = int(ends[-1]) + 1
         starts = np.empty(2 * a, dtype=np.int64)
         starts[0] = 0
@@ -184,8 +186,10 @@ class _Parser:
         bad = (d0 == 0) | (rhs0 < 0) | (rhs1 < 0)
         if bad.any():
             k = int(np.argmax(bad))
-            self.fail(f"AND gate {k} (lhs {int(lhs[k])}): delta out of range, gives literals "
-                      f"{int(rhs0[k])}, {int(rhs1[k])}", offset=start + int(starts[2 * k]))
+            self.fail(
+                f"AND gate {k} (lhs {int(lhs[k])}): delta out of range, gives literals {int(rhs0[k])}, {int(rhs1[k])}",
+                offset=start + int(starts[2 * k]),
+            )
         self.pos = start + n
         return np.stack([rhs0, rhs1], axis=1)
 
@@ -196,10 +200,14 @@ class _Parser:
         and_line = 2 + i + l + self.o + len(bad) + len(cons)
         lat_cur = latches[:, 0] if l else np.zeros(0, LIT)
         defs = np.concatenate([inputs, lat_cur, ands[:, 0]])
-        def_lines = np.concatenate([in_line + np.arange(i), lat_line + np.arange(l),
-                                    and_line + np.arange(a)]).astype(np.int64)
-        for what, arr, line0 in (("input", inputs, in_line), ("latch", lat_cur, lat_line),
-                                 ("AND", ands[:, 0], and_line)):
+        def_lines = np.concatenate([in_line + np.arange(i), lat_line + np.arange(l), and_line + np.arange(a)]).astype(
+            np.int64
+        )
+        for what, arr, line0 in (
+            ("input", inputs, in_line),
+            ("latch", lat_cur, lat_line),
+            ("AND", ands[:, 0], and_line),
+        ):
             odd = np.flatnonzero(arr & 1)
             if len(odd):
                 k = int(odd[0])
@@ -222,10 +230,14 @@ class _Parser:
         defined = owner >= 0
         defined[0] = True
         lat_next = latches[:, 1] if l else np.zeros(0, LIT)
-        used = [(lat_next, lat_line, "latch next-state"),
-                (ands[:, 1], and_line, "AND fanin"), (ands[:, 2], and_line, "AND fanin"),
-                (outputs, self.section_lines['output'], "output"), (bad, self.section_lines['bad-state'], "bad-state"),
-                (cons, self.section_lines['constraint'], "constraint")]
+        used = [
+            (lat_next, lat_line, "latch next-state"),
+            (ands[:, 1], and_line, "AND fanin"),
+            (ands[:, 2], and_line, "AND fanin"),
+            (outputs, self.section_lines["output"], "output"),
+            (bad, self.section_lines["bad-state"], "bad-state"),
+            (cons, self.section_lines["constraint"], "constraint"),
+        ]
         for arr, line0, what in used:
             big = np.flatnonzero(arr > 2 * m + 1)
             if len(big):
@@ -240,8 +252,7 @@ class _Parser:
             ok = (init == -1) | (init == 0) | (init == 1) | (init == lat_cur)
             if not ok.all():
                 k = int(np.flatnonzero(~ok)[0])
-                self.fail(f"latch init value {int(init[k])} must be 0, 1 or the latch literal",
-                          line=lat_line + k)
+                self.fail(f"latch init value {int(init[k])} must be 0, 1 or the latch literal", line=lat_line + k)
         # topological order of the ANDs (fast path: already sorted by lhs and fanins below)
         and_pos = owner - (i + l)  # var -> AND index when >= 0
         f0, f1 = ands[:, 1] >> 1, ands[:, 2] >> 1
@@ -295,8 +306,13 @@ class _Parser:
 
     # -- symbols and comments -----------------------------------------------------
     def symbols(self, aig: AIG) -> None:
-        tables = {b"i": aig.input_names, b"l": aig.latch_names, b"o": aig.output_names,
-                  b"b": [None] * len(aig.bad), b"c": [None] * len(aig.constraints)}
+        tables = {
+            b"i": aig.input_names,
+            b"l": aig.latch_names,
+            b"o": aig.output_names,
+            b"b": [None] * len(aig.bad),
+            b"c": [None] * len(aig.constraints),
+        }
         while self.pos < len(self.data):
             off = self.pos
             line = self.next_line("symbol")
@@ -311,14 +327,13 @@ class _Parser:
             k = int(rest[:sp])
             names = tables[kind]
             if k >= len(names):
-                self.fail(f"symbol index {k} out of range for '{kind.decode()}' ({len(names)})",
-                          **self.where(off))
+                self.fail(f"symbol index {k} out of range for '{kind.decode()}' ({len(names)})", **self.where(off))
             try:
-                names[k] = rest[sp + 1:].decode("utf-8")
+                names[k] = rest[sp + 1 :].decode("utf-8")
             except UnicodeDecodeError as e:
                 self.fail("symbol table is not valid UTF-8", offset=off + 1 + sp + 1 + e.start)
         if self.pos < len(self.data):
-            aig.comment = self.data[self.pos:].decode("utf-8", "surrogateescape")
+            aig.comment = self.data[self.pos :].decode("utf-8", "surrogateescape")
             if aig.comment.endswith("\n"):
                 aig.comment = aig.comment[:-1]
 
@@ -384,7 +399,7 @@ def aiger_bytes(aig: AIG, binary: bool = True) -> bytes:
             if name is not None:
                 if "\n" in name:
                     raise AigerFormatError(None, f"symbol {kind}{k} contains a newline")
-                parts.append(f"{kind}{k} {name}\n".encode("utf-8"))
+                parts.append(f"{kind}{k} {name}\n".encode())
     if aig.comment:
         parts.append(b"c\n" + aig.comment.encode("utf-8", "surrogateescape") + b"\n")
     return b"".join(parts)

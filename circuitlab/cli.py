@@ -4,6 +4,7 @@ Heavy parts (torch, torch-geometric) are imported only by the commands that need
 them.  A user error (any ``ValueError``, which every typed circuitlab error is)
 becomes one line on stderr and exit code 2, with no traceback.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -19,7 +20,11 @@ from . import __version__
 # commands that live in the optional packages, loaded on first use
 LAZY_COMMANDS = {
     "train-lgn": ("circuitlab.lgn.cli", "train_lgn_command", "Train a differentiable logic gate network."),
-    "export-lgn": ("circuitlab.lgn.export_cli", "export_lgn_command", "Compile a trained LGN checkpoint to AIGER/Verilog/BLIF."),
+    "export-lgn": (
+        "circuitlab.lgn.export_cli",
+        "export_lgn_command",
+        "Compile a trained LGN checkpoint to AIGER/Verilog/BLIF.",
+    ),
     "train-gnn": ("circuitlab.gnn.cli", "train_gnn_command", "Train the CASCAD-style GNN on simulation labels."),
 }
 
@@ -153,8 +158,14 @@ def cnf(file, output, encoding):
 
     aig = _read_circuit(file)
     enc = encode(aig, method=encoding)
-    write_dimacs(enc.cnf, output, comments=[f"circuitlab {encoding} encoding of {Path(file).name}",
-                                            "AIG variable v is CNF variable v+1; variable 1 is constant false"])
+    write_dimacs(
+        enc.cnf,
+        output,
+        comments=[
+            f"circuitlab {encoding} encoding of {Path(file).name}",
+            "AIG variable v is CNF variable v+1; variable 1 is constant false",
+        ],
+    )
     click.echo(f"wrote {output}: {enc.cnf.nv} variables, {len(enc.cnf.clauses)} clauses")
 
 
@@ -240,8 +251,12 @@ def solve(file, as_json, guided, **options):
 @click.argument("b", type=click.Path(dir_okay=False))
 @importlib.import_module("circuitlab.solvers.options").click_options  # flags from SolveOptions
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--sweep/--no-sweep", default=True, show_default=True,
-              help="Merge internal equivalences by SAT sweeping before the final check (off with proofs).")
+@click.option(
+    "--sweep/--no-sweep",
+    default=True,
+    show_default=True,
+    help="Merge internal equivalences by SAT sweeping before the final check (off with proofs).",
+)
 def lec(a, b, as_json, sweep, **options):
     """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown.
 
@@ -299,6 +314,7 @@ def main(argv=None) -> int:
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

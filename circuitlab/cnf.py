@@ -11,6 +11,7 @@ Encodings:
   each gate is used: positive use keeps the two binary clauses, negative use keeps
   the ternary one.  Equisatisfiable, and fewer clauses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ def encode(aig: AIG, method: str = "tseitin", assert_output="any") -> CnfEncodin
         k = int(assert_output)
         if not 0 <= k < aig.num_outputs:
             raise CircuitError(f"output index {k} out of range 0..{aig.num_outputs - 1}")
-        root_lits = aig.outputs[k:k + 1]
+        root_lits = aig.outputs[k : k + 1]
         root = int(lit_to_cnf(root_lits[0]))
         extra.append([root])
     if method == "pg" and assert_output is not None:

@@ -15,6 +15,7 @@ This is the fast path for evaluating a fixed circuit on many samples (e.g. a com
 logic gate network on a test set); :func:`circuitlab.sim.simulate` stays the reference.
 :func:`pack_bool` is the matching fast transposition of boolean sample rows.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -196,9 +197,23 @@ class CompiledAIG:
             p = q
         out = np.empty((self.aig.num_outputs, w_pad), dtype=np.uint64)
         ptr = lambda x: x.ctypes.data  # noqa: E731
-        self._k.run(n_free, self.n_slots, ptr(self._base), self.num_instructions, ptr(self._op), ptr(self._dst),
-                    ptr(self._a), ptr(self._b), self.aig.num_outputs, ptr(self._out_ref), ptr(self._out_mask),
-                    ptr(p), ptr(out), w_pad, ptr(self._scratch))
+        self._k.run(
+            n_free,
+            self.n_slots,
+            ptr(self._base),
+            self.num_instructions,
+            ptr(self._op),
+            ptr(self._dst),
+            ptr(self._a),
+            ptr(self._b),
+            self.aig.num_outputs,
+            ptr(self._out_ref),
+            ptr(self._out_mask),
+            ptr(p),
+            ptr(out),
+            w_pad,
+            ptr(self._scratch),
+        )
         return out[:, :w]
 
     def evaluate(self, vectors) -> np.ndarray:

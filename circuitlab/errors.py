@@ -1,5 +1,6 @@
 """Typed errors.  The CLI turns any :class:`CircuitlabError` (and ValueError) into
 one line on stderr and exit code 2."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Atomic file writes, shared by every writer (circuits, exports, checkpoints, plots)."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Inputs and outputs are matched by name when both circuits name all of them with 
 same set of names, and by position otherwise.  The miter's inputs are those of the
 first circuit, in its order.
 """
+
 from __future__ import annotations
 
 from .aig import AIG, AIGBuilder
@@ -20,8 +21,9 @@ def _match(names_a, names_b, what: str) -> list[int]:
         return [pos[n] for n in names_a]
     if named and set(names_a) != set(names_b) and len(set(names_a)) == len(names_a):
         only = sorted(set(names_a) ^ set(names_b))[:3]
-        raise InterfaceMismatchError(f"{what} names differ (e.g. {', '.join(map(str, only))}); "
-                                     "rename them or strip names to match by position")
+        raise InterfaceMismatchError(
+            f"{what} names differ (e.g. {', '.join(map(str, only))}); rename them or strip names to match by position"
+        )
     return list(range(len(names_a)))
 
 
@@ -38,7 +40,8 @@ def match_interfaces(a: AIG, b: AIG, by: str = "auto") -> tuple[list[int], list[
     if by == "position":
         if a.num_inputs != b.num_inputs or a.num_outputs != b.num_outputs:
             raise InterfaceMismatchError(
-                f"interfaces differ: {a.num_inputs}/{a.num_outputs} vs {b.num_inputs}/{b.num_outputs} inputs/outputs")
+                f"interfaces differ: {a.num_inputs}/{a.num_outputs} vs {b.num_inputs}/{b.num_outputs} inputs/outputs"
+            )
         return list(range(a.num_inputs)), list(range(a.num_outputs))
     if by == "name" and (None in a.input_names or None in b.input_names):
         raise InterfaceMismatchError("matching by name needs named inputs in both circuits")

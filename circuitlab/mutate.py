@@ -1,4 +1,5 @@
 """Single-gate mutations, for buggy LEC instances ("the same circuit with one gate changed")."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ A library is compiled once with the system C compiler and cached under
 ``$CIRCUITLAB_CACHE`` (default: a ``circuitlab-cc`` folder in the temp directory), keyed
 by a hash of its source and flags, so an edited source is rebuilt automatically.
 """
+
 from __future__ import annotations
 
 import ctypes

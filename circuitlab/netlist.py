@@ -16,6 +16,7 @@ outputs bit ``3 - (2a + b)`` of ``k``, so
 
 A netlist lowers to an :class:`~circuitlab.aig.AIG` with :meth:`Netlist.to_aig`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,8 +26,24 @@ import numpy as np
 from .aig import AIG, AIGBuilder
 from .errors import CircuitError
 
-GATE_NAMES = ["FALSE", "AND", "A_AND_NOT_B", "A", "NOT_A_AND_B", "B", "XOR", "OR",
-              "NOR", "XNOR", "NOT_B", "A_OR_NOT_B", "NOT_A", "NOT_A_OR_B", "NAND", "TRUE"]
+GATE_NAMES = [
+    "FALSE",
+    "AND",
+    "A_AND_NOT_B",
+    "A",
+    "NOT_A_AND_B",
+    "B",
+    "XOR",
+    "OR",
+    "NOR",
+    "XNOR",
+    "NOT_B",
+    "A_OR_NOT_B",
+    "NOT_A",
+    "NOT_A_OR_B",
+    "NAND",
+    "TRUE",
+]
 NOT, BUF, MUX, INPUT = 16, 17, 18, 19  # single-input, select and source node kinds
 KIND_NAMES = {**dict(enumerate(GATE_NAMES)), NOT: "NOT", BUF: "BUF", MUX: "MUX", INPUT: "INPUT"}
 
@@ -48,7 +65,7 @@ def gate_aig(bld: AIGBuilder, op: int, a: int, b: int) -> int:
     if len(minterms) in (0, 4):
         return bld.TRUE if minterms else bld.FALSE
     if len(minterms) == 3:
-        (va, vb), = [(x, y) for x in (0, 1) for y in (0, 1) if (x, y) not in minterms]
+        ((va, vb),) = [(x, y) for x in (0, 1) for y in (0, 1) if (x, y) not in minterms]
         return bld.and_(a ^ (1 - va), b ^ (1 - vb)) ^ 1
     if len(minterms) == 2:
         (a0, b0), (a1, b1) = minterms
@@ -178,7 +195,7 @@ class Netlist:
         return bld.build()
 
     @classmethod
-    def from_aig(cls, aig: AIG) -> "Netlist":
+    def from_aig(cls, aig: AIG) -> Netlist:
         """A netlist with one gate per AND of a combinational ``aig``.
 
         Complemented fanins fold into the gate function (``a∧¬b`` is gate 2, ``¬a∧¬b``

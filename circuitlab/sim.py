@@ -8,6 +8,7 @@ The same levelized traversal (:func:`propagate`) also computes the classical
 independence (COP) signal-probability estimate, and :func:`window_probabilities` a
 sharper one that is exact inside a small fanin window of each gate.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,9 @@ def schedule(aig: AIG) -> list[_Level]:
     plan = []
     for idx in aig.level_order():
         f = aig.ands[idx]
-        plan.append(_Level(first + idx, f[:, 0] >> 1, f[:, 1] >> 1,
-                           (f[:, 0] & 1).astype(bool), (f[:, 1] & 1).astype(bool)))
+        plan.append(
+            _Level(first + idx, f[:, 0] >> 1, f[:, 1] >> 1, (f[:, 0] & 1).astype(bool), (f[:, 1] & 1).astype(bool))
+        )
     aig._schedule = (key, plan)
     return plan
 
@@ -84,7 +86,7 @@ def simulate(aig: AIG, patterns: np.ndarray) -> np.ndarray:
         raise CircuitError(f"patterns must have shape [{n_free}, W], got {list(patterns.shape)}")
     vals = np.empty((aig.max_var + 1, patterns.shape[1]), dtype=np.uint64)
     vals[0] = 0
-    vals[1:n_free + 1] = patterns
+    vals[1 : n_free + 1] = patterns
     return propagate(aig, vals, _and_words)
 
 
@@ -162,8 +164,13 @@ def evaluate(aig: AIG, vectors: np.ndarray) -> np.ndarray:
     return out[0] if single else out
 
 
-def signal_probabilities(aig: AIG, num_patterns: int = 1 << 16, seed: int = 0,
-                         exhaustive_limit: int = EXHAUSTIVE_LIMIT, chunk_words: int = 64) -> np.ndarray:
+def signal_probabilities(
+    aig: AIG,
+    num_patterns: int = 1 << 16,
+    seed: int = 0,
+    exhaustive_limit: int = EXHAUSTIVE_LIMIT,
+    chunk_words: int = 64,
+) -> np.ndarray:
     """``[M + 1]`` P(var = 1) under uniform random inputs.
 
     Exact (exhaustive) when the circuit has at most ``exhaustive_limit`` free inputs,
@@ -186,12 +193,11 @@ def cop_probabilities(aig: AIG, input_prob: float = 0.5) -> np.ndarray:
     """``[M + 1]`` COP estimate: P(AND) = P(a) P(b), assuming independent fanins."""
     p = np.empty(aig.max_var + 1, dtype=np.float64)
     p[0] = 0.0
-    p[1:aig.num_inputs + aig.num_latches + 1] = input_prob
+    p[1 : aig.num_inputs + aig.num_latches + 1] = input_prob
     return propagate(aig, p, _and_prob)
 
 
-def window_probabilities(aig: AIG, depth: int = 3, input_prob: float = 0.5,
-                         chunk: int = 16384) -> np.ndarray:
+def window_probabilities(aig: AIG, depth: int = 3, input_prob: float = 0.5, chunk: int = 16384) -> np.ndarray:
     """``[M + 1]`` signal probabilities, exact within a depth-``depth`` fanin window.
 
     COP multiplies fanin probabilities, so it is wrong wherever the fanins share a
@@ -231,13 +237,13 @@ def window_probabilities(aig: AIG, depth: int = 3, input_prob: float = 0.5,
     leaves = np.zeros((len(gates), k), dtype=np.int64)  # distinct leaves, padded with the constant
     tables = np.zeros((len(gates), max(1, (1 << k) // 8)), dtype=np.uint8)  # packed truth tables
     for s in range(0, len(gates), chunk):
-        leaves[s:s + chunk], tt = _windows(gates[s:s + chunk], fan, comp, depth, bits)
-        tables[s:s + chunk] = np.packbits(tt, axis=1, bitorder="little")
+        leaves[s : s + chunk], tt = _windows(gates[s : s + chunk], fan, comp, depth, bits)
+        tables[s : s + chunk] = np.packbits(tt, axis=1, bitorder="little")
     on, off = bits.T.astype(np.float64), (~bits).T.astype(np.float64)  # [k, 2^k]
     tiny = np.finfo(np.float64).tiny
     plan = schedule(aig)  # one entry per level 1..D (levels of a DAG have no gaps)
     for i in range(0, len(plan), depth):
-        lhs = np.concatenate([lv.lhs for lv in plan[i:i + depth]])
+        lhs = np.concatenate([lv.lhs for lv in plan[i : i + depth]])
         q = p[leaves[lhs - first]]  # [n, k]; padding slots have P = 0, so their bit must be 0
         logw = np.log(np.maximum(q, tiny)) @ on + np.log(np.maximum(1.0 - q, tiny)) @ off  # [n, 2^k]
         tt = np.unpackbits(tables[lhs - first], axis=1, count=1 << k, bitorder="little")

@@ -15,17 +15,25 @@ Modules (one concern each):
 
 Names are imported lazily, so ``import circuitlab.gnn.errors`` does not load torch.
 """
+
 from __future__ import annotations
 
 import importlib
 
 _EXPORTS = {
-    "aig_to_data": "data", "NODE_TYPES": "data",
-    "fanin_pairs": "pairs", "candidate_pairs": "pairs", "miter_halves": "pairs",
-    "simulation_labels": "labels", "attach_labels": "labels",
-    "CascadGNN": "model", "ModelConfig": "model",
+    "aig_to_data": "data",
+    "NODE_TYPES": "data",
+    "fanin_pairs": "pairs",
+    "candidate_pairs": "pairs",
+    "miter_halves": "pairs",
+    "simulation_labels": "labels",
+    "attach_labels": "labels",
+    "CascadGNN": "model",
+    "ModelConfig": "model",
     "TrainConfig": "train",
-    "load_pretrained": "inference", "predict": "inference", "Prediction": "inference",
+    "load_pretrained": "inference",
+    "predict": "inference",
+    "Prediction": "inference",
     "GnnError": "errors",
 }
 

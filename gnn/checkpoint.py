@@ -11,6 +11,7 @@ A checkpoint is a ``torch.save`` dict readable with ``weights_only=True``:
 Files are written to a temporary file in the same folder and renamed over the target
 (``os.replace``), so a kill at any moment leaves either the old or the new file.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -68,6 +69,7 @@ def model_from_checkpoint(ckpt: dict, path="checkpoint") -> CascadGNN:
         model.load_state_dict(ckpt["model"], strict=True)
     except (RuntimeError, KeyError) as e:
         first = str(e).strip().splitlines()
-        raise CheckpointError(f"{path}: weights do not fit architecture {CascadGNN.ARCH} "
-                              f"with {config}: {' '.join(first[:2])[:300]}") from None
+        raise CheckpointError(
+            f"{path}: weights do not fit architecture {CascadGNN.ARCH} with {config}: {' '.join(first[:2])[:300]}"
+        ) from None
     return model

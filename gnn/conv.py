@@ -14,6 +14,7 @@ complemented (``c_ij = 1``) or reconvergence skip edge (``s_ij = 1``):
 The layer runs on a bipartite graph: senders index the full state ``[N, D]``,
 receivers index only the ``[n, D]`` states of the nodes being updated.
 """
+
 from __future__ import annotations
 
 import torch
@@ -44,8 +45,9 @@ class AttentionAggregation(MessagePassing):
         self.key = nn.Linear(dim, dim)
         self.score = nn.Linear(dim, 1, bias=False)
 
-    def forward(self, x_src: torch.Tensor, x_dst: torch.Tensor, edge_index: torch.Tensor,
-                edge_attr: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, x_src: torch.Tensor, x_dst: torch.Tensor, edge_index: torch.Tensor, edge_attr: torch.Tensor
+    ) -> torch.Tensor:
         """Aggregate messages.
 
         Args:
@@ -56,8 +58,7 @@ class AttentionAggregation(MessagePassing):
         Returns:
             ``[n, D]`` aggregated message per receiver (zero for a receiver without edges).
         """
-        return self.propagate(edge_index, x=(x_src, x_dst), edge_attr=edge_attr,
-                              size=(x_src.size(0), x_dst.size(0)))
+        return self.propagate(edge_index, x=(x_src, x_dst), edge_attr=edge_attr, size=(x_src.size(0), x_dst.size(0)))
 
     def message(self, x_j, x_i, edge_attr, index, ptr, size_i):
         m = self.message_lin(edge_kind_split(x_j, edge_attr))  # [e, D]

@@ -16,6 +16,7 @@ multipliers, windows of sin / sqrt / div / multiplier / hyp) are never seen in t
 Labels (:mod:`.labels`): exhaustive simulation for at most 16 inputs, else 65536
 random patterns; the standard error of every label is stored with it.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,10 +30,10 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 
+from circuitlab.abc import abc_optimize
 from circuitlab.aig import AIG
 from circuitlab.aiger import read_aiger
 
-from circuitlab.abc import abc_optimize
 from .data import aig_to_data
 from .errors import CorpusError, GnnConfigError
 from .generators import ADDERS, MULTIPLIERS, random_aig
@@ -45,16 +46,37 @@ DEFAULT_EPFL = Path("/work/shared/benchmarks/epfl")
 SPLITS = ("train", "val", "test")
 
 FAMILY_SPLIT = {
-    "random": "train", "adder_ripple": "train", "adder_ks": "train",
-    "mult_array": "train", "mult_wallace": "train",
+    "random": "train",
+    "adder_ripple": "train",
+    "adder_ks": "train",
+    "mult_array": "train",
+    "mult_wallace": "train",
     "mult_dadda": "val",
-    "adder_cla": "test", "mult_booth": "test",
+    "adder_cla": "test",
+    "mult_booth": "test",
 }
 EPFL_SPLIT = {
-    **{n: "train" for n in ("adder", "arbiter", "bar", "cavlc", "ctrl", "dec", "i2c", "int2float",
-                            "max", "mem_ctrl", "priority", "router", "voter")},
-    "log2": "val", "square": "val",
-    **{n: "test" for n in ("sin", "sqrt", "div", "multiplier", "hyp")},
+    **dict.fromkeys(
+        (
+            "adder",
+            "arbiter",
+            "bar",
+            "cavlc",
+            "ctrl",
+            "dec",
+            "i2c",
+            "int2float",
+            "max",
+            "mem_ctrl",
+            "priority",
+            "router",
+            "voter",
+        ),
+        "train",
+    ),
+    "log2": "val",
+    "square": "val",
+    **dict.fromkeys(("sin", "sqrt", "div", "multiplier", "hyp"), "test"),
 }
 
 
@@ -109,14 +131,22 @@ def _subsample(pairs: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarra
     return pairs[np.sort(rng.choice(len(pairs), k, replace=False))]
 
 
-def _record(name: str, family: str, split: str, kind: str, aig: AIG, pairs: np.ndarray,
-            cfg: CorpusConfig) -> dict:
+def _record(name: str, family: str, split: str, kind: str, aig: AIG, pairs: np.ndarray, cfg: CorpusConfig) -> dict:
     data = aig_to_data(aig, pairs, skip_depth=cfg.skip_depth, window_depth=cfg.window_depth)
     labels = simulation_labels(aig, pairs, num_patterns=cfg.num_patterns, seed=cfg.seed)
     attach_labels(data, aig, labels)
-    return {"name": name, "family": family, "split": split, "kind": kind,
-            "ands": aig.num_ands, "inputs": aig.num_inputs, "depth": aig.depth(),
-            "exact": labels.exact, "num_patterns": labels.num_patterns, "data": data.to_dict()}
+    return {
+        "name": name,
+        "family": family,
+        "split": split,
+        "kind": kind,
+        "ands": aig.num_ands,
+        "inputs": aig.num_inputs,
+        "depth": aig.depth(),
+        "exact": labels.exact,
+        "num_patterns": labels.num_patterns,
+        "data": data.to_dict(),
+    }
 
 
 def _variants(name: str, family: str, split: str, base: AIG, index: int, cfg: CorpusConfig) -> list[dict]:
@@ -127,8 +157,11 @@ def _variants(name: str, family: str, split: str, base: AIG, index: int, cfg: Co
         return out
     opt = abc_optimize(base, "dc2")
     if opt.num_ands > 0 and opt.num_outputs > 0:
-        out.append(_record(name + "/dc2", family, split, "dc2", opt,
-                           _subsample(fanin_pairs(opt), cfg.max_fanin_pairs, rng), cfg))
+        out.append(
+            _record(
+                name + "/dc2", family, split, "dc2", opt, _subsample(fanin_pairs(opt), cfg.max_fanin_pairs, rng), cfg
+            )
+        )
         if index % cfg.miter_every == 0:
             m, groups = miter_halves(base, opt)
             cand = _subsample(candidate_pairs(m, groups=groups, seed=cfg.seed), cfg.max_candidate_pairs, rng)
@@ -154,9 +187,13 @@ def _randoms(cfg: CorpusConfig) -> list[tuple[str, str, AIG]]:
     items = []
     for k in range(cfg.num_random):
         rng = _rng(cfg.seed, f"random_{k}")
-        aig = random_aig(int(rng.integers(6, 40)), int(rng.integers(cfg.min_ands, cfg.max_ands)),
-                         int(rng.integers(1, 9)), seed=int(rng.integers(1 << 31)),
-                         window=int(rng.integers(8, 64)))
+        aig = random_aig(
+            int(rng.integers(6, 40)),
+            int(rng.integers(cfg.min_ands, cfg.max_ands)),
+            int(rng.integers(1, 9)),
+            seed=int(rng.integers(1 << 31)),
+            window=int(rng.integers(8, 64)),
+        )
         if aig.num_ands >= cfg.min_ands:
             items.append((f"random_{k}", "random", aig))
     return items
@@ -216,9 +253,11 @@ def build_corpus(cfg: CorpusConfig | None = None, epfl_dir=DEFAULT_EPFL, progres
         records += _variants(name, fam, split_of(fam), aig, i, cfg)
         if progress:
             progress(i + 1, len(bases), name)
-    return {"format": FORMAT, "config": {k: list(v) if isinstance(v, tuple) else v
-                                         for k, v in asdict(cfg).items()},
-            "records": records}
+    return {
+        "format": FORMAT,
+        "config": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(cfg).items()},
+        "records": records,
+    }
 
 
 def save_corpus(corpus: dict, path) -> None:
@@ -282,36 +321,64 @@ def main(argv=None) -> int:
 
     @click.command(context_settings={"help_option_names": ["-h", "--help"]})
     @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="corpus file to write (.pt)")
-    @click.option("--epfl", "epfl", type=click.Path(file_okay=False), default=str(DEFAULT_EPFL), show_default=True,
-                  help="folder with the EPFL .aig benchmarks")
+    @click.option(
+        "--epfl",
+        "epfl",
+        type=click.Path(file_okay=False),
+        default=str(DEFAULT_EPFL),
+        show_default=True,
+        help="folder with the EPFL .aig benchmarks",
+    )
     @click.option("--seed", type=int, default=0, show_default=True)
     @click.option("--no-epfl", is_flag=True, help="skip the EPFL window families")
     @click.option("--tiny", is_flag=True, help="a very small corpus (for tests and smoke runs)")
-    @click.option("--skip-depth", type=int, default=CorpusConfig.skip_depth, show_default=True,
-                  help="reconvergence search depth of the stored graphs")
-    @click.option("--window-depth", type=click.IntRange(0, 3), default=CorpusConfig.window_depth,
-                  show_default=True, help="fanin levels of the window probability estimate (0: COP)")
+    @click.option(
+        "--skip-depth",
+        type=int,
+        default=CorpusConfig.skip_depth,
+        show_default=True,
+        help="reconvergence search depth of the stored graphs",
+    )
+    @click.option(
+        "--window-depth",
+        type=click.IntRange(0, 3),
+        default=CorpusConfig.window_depth,
+        show_default=True,
+        help="fanin levels of the window probability estimate (0: COP)",
+    )
     def cmd(out, epfl, seed, no_epfl, tiny, skip_depth, window_depth):
         """Generate the GNN training corpus (labels from simulation, split by family)."""
         fams = tuple(FAMILY_SPLIT) + (() if no_epfl else ("epfl",))
         if tiny:
-            cfg = CorpusConfig(seed=seed, adder_widths=(3, 4), mult_widths=(3,), num_random=3,
-                               windows_per_epfl=1, max_ands=150, min_ands=10, families=fams,
-                               max_fanin_pairs=64, max_candidate_pairs=64, num_patterns=4096,
-                               skip_depth=skip_depth, window_depth=window_depth)
+            cfg = CorpusConfig(
+                seed=seed,
+                adder_widths=(3, 4),
+                mult_widths=(3,),
+                num_random=3,
+                windows_per_epfl=1,
+                max_ands=150,
+                min_ands=10,
+                families=fams,
+                max_fanin_pairs=64,
+                max_candidate_pairs=64,
+                num_patterns=4096,
+                skip_depth=skip_depth,
+                window_depth=window_depth,
+            )
         else:
             cfg = CorpusConfig(seed=seed, families=fams, skip_depth=skip_depth, window_depth=window_depth)
         t0 = time.perf_counter()
         with Progress(transient=True) as bar:
             task = bar.add_task("circuits", total=None)
-            corpus = build_corpus(cfg, epfl, lambda d, t, n: bar.update(task, completed=d, total=t,
-                                                                          description=n))
+            corpus = build_corpus(cfg, epfl, lambda d, t, n: bar.update(task, completed=d, total=t, description=n))
         save_corpus(corpus, out)
         recs = corpus["records"]
         for s in SPLITS:
             rs = [r for r in recs if r["split"] == s]
-            click.echo(f"{s:5s}: {len(rs):4d} circuits, {sum(r['ands'] for r in rs):7d} ANDs, "
-                       f"families {sorted({r['family'] for r in rs})}")
+            click.echo(
+                f"{s:5s}: {len(rs):4d} circuits, {sum(r['ands'] for r in rs):7d} ANDs, "
+                f"families {sorted({r['family'] for r in rs})}"
+            )
         click.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
 
     try:

@@ -33,6 +33,7 @@ Everything is vectorized numpy/torch: no Python loop per node (the levels come f
 :func:`circuitlab.sim.window_probabilities`).
 Skip edges only ever point to a higher level, so the levels stay a valid schedule.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -64,8 +65,9 @@ def check_graph(aig: AIG) -> None:
     if ands.ndim != 2 or ands.shape[1] != 2:
         raise CircuitGraphError(f"aig.ands must have shape [A, 2], got {list(ands.shape)}")
     if aig.num_ands == 0:
-        raise EmptyCircuitError("the AIG has no AND gates: nothing to propagate "
-                                "(probabilities are the constants and 1/2 for inputs)")
+        raise EmptyCircuitError(
+            "the AIG has no AND gates: nothing to propagate (probabilities are the constants and 1/2 for inputs)"
+        )
     if aig.num_outputs == 0:
         raise EmptyCircuitError("the AIG has no outputs: nothing to condition the reverse pass on")
     own = np.arange(aig.first_and_var, aig.max_var + 1, dtype=np.int64)
@@ -75,7 +77,8 @@ def check_graph(aig: AIG) -> None:
         j = int(np.flatnonzero(bad)[0])
         raise CircuitGraphError(
             f"AND gate {j} (variable {own[j]}) has fanin literals {ands[j].tolist()}: a fanin at or "
-            "after its own gate means a cycle or a non-topological order")
+            "after its own gate means a cycle or a non-topological order"
+        )
     outs = np.asarray(aig.outputs)
     if outs.min() < 0 or outs.max() > 2 * aig.max_var + 1:
         raise CircuitGraphError(f"output literal out of range 0..{2 * aig.max_var + 1}")
@@ -103,8 +106,7 @@ def _window_estimate(aig: AIG, u, v, b, depth: int) -> np.ndarray:
     return _node_probabilities(aig, w[:n_var], w[n_var:])
 
 
-def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: int = 3,
-                window_depth: int = 3) -> Data:
+def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: int = 3, window_depth: int = 3) -> Data:
     """Convert ``aig`` to a PyG ``Data`` (see the module docstring for the fields).
 
     Args:
@@ -139,10 +141,11 @@ def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: i
     has = stem >= 0
     src = np.concatenate([aig.ands[:, 0] >> 1, aig.ands[:, 1] >> 1, aig.outputs >> 1, u, v, stem[has]])
     dst = np.concatenate([gates, gates, out_nodes, pair_nodes, pair_nodes, gates[has]])
-    comp = np.concatenate([aig.ands[:, 0] & 1, aig.ands[:, 1] & 1, aig.outputs & 1,
-                           1 - b, np.zeros(n_pair + int(has.sum()), np.int64)])
+    comp = np.concatenate(
+        [aig.ands[:, 0] & 1, aig.ands[:, 1] & 1, aig.outputs & 1, 1 - b, np.zeros(n_pair + int(has.sum()), np.int64)]
+    )
     skip = np.zeros(len(src), np.int64)
-    skip[len(src) - int(has.sum()):] = 1
+    skip[len(src) - int(has.sum()) :] = 1
 
     node_type = np.empty(n, dtype=np.int64)
     node_type[0] = CONST
@@ -151,8 +154,7 @@ def aig_to_data(aig: AIG, pairs=None, virtual_pairs: bool = False, skip_depth: i
     node_type[out_nodes] = OUTPUT
     node_type[pair_nodes] = PAIR
 
-    level = np.concatenate([lev_var, lev_var[aig.outputs >> 1] + 1,
-                            np.maximum(lev_var[u], lev_var[v]) + 1])
+    level = np.concatenate([lev_var, lev_var[aig.outputs >> 1] + 1, np.maximum(lev_var[u], lev_var[v]) + 1])
 
     cop = _cop_estimate(aig, u, v, b)
     win = _window_estimate(aig, u, v, b, window_depth) if window_depth else cop

@@ -3,6 +3,7 @@
 All subclass :class:`circuitlab.errors.CircuitlabError` (a ``ValueError``), so the main
 CLI turns them into one line on stderr and exit code 2.
 """
+
 from __future__ import annotations
 
 from circuitlab.errors import CircuitlabError

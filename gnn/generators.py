@@ -20,6 +20,7 @@ Multipliers (``n × n``, outputs ``2n`` bits):
 Random AIGs: ``num_ands`` gates whose fanins are drawn from recent nodes (a locality
 window), with random polarities; the last nodes become outputs.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -181,9 +182,9 @@ def array_multiplier(n: int) -> AIG:
     acc = [b.and_(x, ys[0]) for x in xs] + [0] * n  # [2n]
     for j in range(1, n):
         row = [b.and_(x, ys[j]) for x in xs]
-        s = _ripple(b, acc[j:j + n], row)  # n + 1 bits
-        acc[j:j + n + 1] = s
-    return _outputs(b, acc[:2 * n], "p")
+        s = _ripple(b, acc[j : j + n], row)  # n + 1 bits
+        acc[j : j + n + 1] = s
+    return _outputs(b, acc[: 2 * n], "p")
 
 
 def wallace_multiplier(n: int) -> AIG:
@@ -226,8 +227,12 @@ def booth_multiplier(n: int) -> AIG:
 
 def random_aig(num_inputs: int, num_ands: int, num_outputs: int, seed: int = 0, window: int = 32) -> AIG:
     """A random AIG; fanins drawn from the last ``window`` nodes (plus inputs) for depth."""
-    for name, val, lo in (("num_inputs", num_inputs, 2), ("num_ands", num_ands, 1), ("num_outputs", num_outputs, 1),
-                          ("window", window, 2)):
+    for name, val, lo in (
+        ("num_inputs", num_inputs, 2),
+        ("num_ands", num_ands, 1),
+        ("num_outputs", num_outputs, 1),
+        ("window", window, 2),
+    ):
         if int(val) != val or val < lo:
             raise GnnConfigError(f"{name} must be an integer >= {lo}, got {val}")
     rng = np.random.default_rng(seed)
@@ -250,6 +255,10 @@ def random_aig(num_inputs: int, num_ands: int, num_outputs: int, seed: int = 0, 
 
 
 ADDERS = {"adder_ripple": ripple_adder, "adder_cla": cla_adder, "adder_ks": kogge_stone_adder}
-MULTIPLIERS = {"mult_array": array_multiplier, "mult_wallace": wallace_multiplier,
-               "mult_dadda": dadda_multiplier, "mult_booth": booth_multiplier}
+MULTIPLIERS = {
+    "mult_array": array_multiplier,
+    "mult_wallace": wallace_multiplier,
+    "mult_dadda": dadda_multiplier,
+    "mult_booth": booth_multiplier,
+}
 GENERATORS = {**ADDERS, **MULTIPLIERS}

@@ -4,6 +4,7 @@
 ``P(v = 1 | u = b)`` for each requested pair, from one forward/reverse propagation of
 :class:`CascadGNN` over the AIG (plus one step for all virtual pair nodes).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,9 @@ def load_pretrained(path=None) -> CascadGNN:
     """
     path = Path(path) if path is not None else WEIGHTS
     if not path.exists():
-        raise WeightsNotFoundError(f"pretrained GNN weights not found at {path} "
-                                   "(train them with `circuitlab train-gnn --export PATH`)")
+        raise WeightsNotFoundError(
+            f"pretrained GNN weights not found at {path} (train them with `circuitlab train-gnn --export PATH`)"
+        )
     key = (str(path.resolve()), path.stat().st_mtime_ns)
     if key not in _CACHE:
         model = model_from_checkpoint(load_checkpoint(path), path)
@@ -91,7 +93,10 @@ def predict(aig: AIG, pairs=None, model: CascadGNN | None = None, threads: int |
     signal[0] = 0.0
     k = data.pair_index.shape[1]
     pairs_arr = data.pair_index[:2].T.numpy() if k else np.zeros((0, 2), np.int64)
-    return Prediction(signal, prob[n_var:n_var + aig.num_outputs].copy(),
-                      out.cond.numpy().astype(np.float64), out.joint.numpy().astype(np.float64),
-                      np.concatenate([pairs_arr, data.pair_b.numpy()[:, None]], 1) if k
-                      else np.zeros((0, 3), np.int64))
+    return Prediction(
+        signal,
+        prob[n_var : n_var + aig.num_outputs].copy(),
+        out.cond.numpy().astype(np.float64),
+        out.joint.numpy().astype(np.float64),
+        np.concatenate([pairs_arr, data.pair_b.numpy()[:, None]], 1) if k else np.zeros((0, 3), np.int64),
+    )

@@ -15,6 +15,7 @@ recorded (0 when exact):
     se(p)    = sqrt(p (1 - p) / n)
     se(cond) = sqrt(c (1 - c) / (n P(u = b)))
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,8 +60,14 @@ class Labels:
     exact: bool
 
 
-def simulation_labels(aig: AIG, pairs=None, num_patterns: int = NUM_PATTERNS, seed: int = 0,
-                      exhaustive_limit: int = EXHAUSTIVE_LIMIT, chunk_words: int = 64) -> Labels:
+def simulation_labels(
+    aig: AIG,
+    pairs=None,
+    num_patterns: int = NUM_PATTERNS,
+    seed: int = 0,
+    exhaustive_limit: int = EXHAUSTIVE_LIMIT,
+    chunk_words: int = 64,
+) -> Labels:
     """Simulate ``aig`` and count ones per variable and per pair (see module docstring).
 
     Args:
@@ -115,8 +122,7 @@ def attach_labels(data, aig: AIG, labels: Labels):
     k = len(labels.joint)
     if data.num_nodes != len(p) + len(outs) + k:
         raise GnnConfigError("labels do not match the data (different circuit or pairs)")
-    joint_se = np.sqrt(labels.joint * (1 - labels.joint) / labels.num_patterns) if not labels.exact \
-        else np.zeros(k)
+    joint_se = np.sqrt(labels.joint * (1 - labels.joint) / labels.num_patterns) if not labels.exact else np.zeros(k)
     f32 = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))  # noqa: E731
     data.y = f32(np.concatenate([p, p_out, labels.joint]))
     data.y_se = f32(np.concatenate([labels.prob_se, se_out, joint_se]))

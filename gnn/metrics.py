@@ -12,6 +12,7 @@ estimate (``data.win``, :func:`circuitlab.sim.window_probabilities`) is the seco
 baseline (``win_*``), what the model's prior alone achieves: its signal probability,
 its joint (the window estimate of the virtual AND) and ``joint / P_win(u = b)``.
 """
+
 from __future__ import annotations
 
 import torch
@@ -65,7 +66,7 @@ class ErrorAccumulator:
 
     def __init__(self):
         self.sums = {f"{who}_{k}": 0.0 for who in self.WHO for k in self.KEYS}
-        self.counts = {k: 0 for k in self.KEYS}
+        self.counts = dict.fromkeys(self.KEYS, 0)
         self.label_se = {"signal": 0.0, "cond": 0.0}
 
     def add(self, out: CascadOutput, data) -> None:
@@ -73,11 +74,18 @@ class ErrorAccumulator:
         pn = data.pair_index[2]
         valid = data.cond_valid
         unforced = valid & ~forced_mask(data)
-        labels = {"signal": data.y[gates], "cond": data.y_cond[valid], "cond_unforced": data.y_cond[unforced],
-                  "joint": data.y[pn]}
+        labels = {
+            "signal": data.y[gates],
+            "cond": data.y_cond[valid],
+            "cond_unforced": data.y_cond[unforced],
+            "joint": data.y[pn],
+        }
         # who -> (signal probabilities, conditionals, joints)
-        estimates = {"gnn": (out.prob, out.cond, out.joint), "cop": (data.cop, cop_cond(data), data.cop[pn]),
-                     "win": (data.win, window_cond(data), data.win[pn])}
+        estimates = {
+            "gnn": (out.prob, out.cond, out.joint),
+            "cop": (data.cop, cop_cond(data), data.cop[pn]),
+            "win": (data.win, window_cond(data), data.win[pn]),
+        }
         for who, (prob, cond, joint) in estimates.items():
             preds = {"signal": prob[gates], "cond": cond[valid], "cond_unforced": cond[unforced], "joint": joint}
             for k, p in preds.items():

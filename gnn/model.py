@@ -34,6 +34,7 @@ Architecture (DeepGate2's one-round DAG GNN with CASCAD's virtual gates):
 
 Levels of all graphs in a batch are processed together (:mod:`.schedule`).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -42,9 +43,9 @@ import torch
 from torch import nn
 
 from .conv import AttentionAggregation
-from .product_conv import ProductAggregation
 from .data import CONST, INPUT, NODE_TYPES, OUTPUT
 from .errors import GnnConfigError
+from .product_conv import ProductAggregation
 from .schedule import Schedule, Step, level_schedule
 
 EPS = 1e-4
@@ -80,8 +81,10 @@ class ModelConfig:
 
     def __post_init__(self):
         if self.hidden < 1 or self.rounds < 1 or self.skip_depth < 0 or self.pi_noise < 0:
-            raise GnnConfigError(f"hidden and rounds must be >= 1, skip_depth and pi_noise >= 0, "
-                                 f"got {self.hidden}, {self.rounds}, {self.skip_depth}, {self.pi_noise}")
+            raise GnnConfigError(
+                f"hidden and rounds must be >= 1, skip_depth and pi_noise >= 0, "
+                f"got {self.hidden}, {self.rounds}, {self.skip_depth}, {self.pi_noise}"
+            )
         if self.signal_prior not in ("window", "cop"):
             raise GnnConfigError(f"signal_prior must be 'window' or 'cop', got {self.signal_prior!r}")
         if not 0 <= self.window_depth <= 3:
@@ -137,9 +140,17 @@ class CascadGNN(nn.Module):
         self.config = config or ModelConfig()
         d = self.config.hidden
         self.embed = nn.Linear(len(NODE_TYPES) + 2 + 4 + 3, d)
-        self.fwd_attn, self.fwd_prod, self.fwd_gru = AttentionAggregation(d), ProductAggregation(d), nn.GRUCell(2 * d, d)
+        self.fwd_attn, self.fwd_prod, self.fwd_gru = (
+            AttentionAggregation(d),
+            ProductAggregation(d),
+            nn.GRUCell(2 * d, d),
+        )
         self.rev_attn, self.rev_gru = AttentionAggregation(d), nn.GRUCell(d, d)
-        self.pair_attn, self.pair_prod, self.pair_gru = AttentionAggregation(d), ProductAggregation(d), nn.GRUCell(2 * d, d)
+        self.pair_attn, self.pair_prod, self.pair_gru = (
+            AttentionAggregation(d),
+            ProductAggregation(d),
+            nn.GRUCell(2 * d, d),
+        )
         self.prob_head = _mlp(d)
         self.pair_head = _mlp(d)
 
@@ -158,8 +169,9 @@ class CascadGNN(nn.Module):
         return h
 
     @staticmethod
-    def _update(h: torch.Tensor, step: Step, attn: AttentionAggregation, gru: nn.GRUCell,
-                prod: ProductAggregation | None = None) -> torch.Tensor:
+    def _update(
+        h: torch.Tensor, step: Step, attn: AttentionAggregation, gru: nn.GRUCell, prod: ProductAggregation | None = None
+    ) -> torch.Tensor:
         """One batched level step: aggregate into ``[n, D]`` (or ``[n, 2D]``), GRU, write back in place."""
         h_dst = h.index_select(0, step.nodes)  # [n, D]
         ei = step.edge_index

@@ -13,6 +13,7 @@ pairs matter:
 A pair list is an int64 array ``[K, 3]`` of AIG variables ``u, v`` and the condition
 value ``b`` in {0, 1}.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -107,9 +108,16 @@ def forced_pairs(aig: AIG, pairs: np.ndarray) -> np.ndarray:
     return ((rel[:, 0] > 0) & lit_false) | ((rel[:, 2] > 0) & (b == 1))
 
 
-def candidate_pairs(aig: AIG, num_patterns: int = 256, max_mismatch: int = 2, groups=None,
-                    seed: int = 0, window: int = 8, both_directions: bool = True,
-                    values=(0, 1)) -> np.ndarray:
+def candidate_pairs(
+    aig: AIG,
+    num_patterns: int = 256,
+    max_mismatch: int = 2,
+    groups=None,
+    seed: int = 0,
+    window: int = 8,
+    both_directions: bool = True,
+    values=(0, 1),
+) -> np.ndarray:
     """AND-gate pairs whose simulation signatures agree, up to complement, on all but
     ``max_mismatch`` of ``num_patterns`` random patterns.
 
@@ -172,6 +180,6 @@ def miter_halves(a: AIG, b: AIG) -> tuple[AIG, np.ndarray]:
     n_a = replay.num_ands
     groups = np.full(m.max_var + 1, -1, dtype=np.int64)
     first = m.first_and_var
-    groups[first:first + n_a] = 0
-    groups[first + n_a:] = 1
+    groups[first : first + n_a] = 0
+    groups[first + n_a :] = 1
     return m, groups

@@ -12,6 +12,7 @@ independence; the attention channel next to it can learn the correction.  It is 
 where in-degrees are small (AND gates: 2 fanins + a skip edge, pair nodes: 2), never
 on the reverse pass, whose fanout counts would make products vanish.
 """
+
 from __future__ import annotations
 
 import torch
@@ -32,8 +33,9 @@ class ProductAggregation(MessagePassing):
         super().__init__(aggr="mul", node_dim=0)
         self.message_lin = nn.Linear(3 * dim, dim)
 
-    def forward(self, x_src: torch.Tensor, n_dst: int, edge_index: torch.Tensor,
-                edge_attr: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, x_src: torch.Tensor, n_dst: int, edge_index: torch.Tensor, edge_attr: torch.Tensor
+    ) -> torch.Tensor:
         """Args:
             x_src: ``[N, D]`` sender states.
             n_dst: number of receivers.

@@ -12,6 +12,7 @@ gate ``g = AND(f0, f1)``, the nearest common ancestor of ``f0`` and ``f1`` withi
 Vectorized: each set is a padded ``[A, 2^depth - 1]`` array; the intersection is a
 broadcast equality ``[A, S, S]``.  Cost ``O(A 4^depth)``; ``depth = 3`` → 49 compares per gate.
 """
+
 from __future__ import annotations
 
 import numpy as np

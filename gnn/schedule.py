@@ -15,6 +15,7 @@ from 0 within the step's nodes, so a message-passing layer aggregates into a
 ``[n_step, D]`` tensor instead of ``[N, D]`` (a bipartite ``(N, n_step)`` graph).
 Graphs of a batch share level numbers, so a batch is processed in ``max depth`` steps.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,8 +58,16 @@ class Schedule:
         return len(self.forward)
 
 
-def _grouped_steps(key: torch.Tensor, nodes: torch.Tensor, e_key: torch.Tensor, e_recv: torch.Tensor,
-                   e_send: torch.Tensor, e_attr: torch.Tensor, num_nodes: int, descending: bool) -> list[Step]:
+def _grouped_steps(
+    key: torch.Tensor,
+    nodes: torch.Tensor,
+    e_key: torch.Tensor,
+    e_recv: torch.Tensor,
+    e_send: torch.Tensor,
+    e_attr: torch.Tensor,
+    num_nodes: int,
+    descending: bool,
+) -> list[Step]:
     """Group ``nodes`` by ``key`` and edges by ``e_key`` (the key of their receiver)."""
     if nodes.numel() == 0:
         return []
@@ -80,8 +89,9 @@ def _grouped_steps(key: torch.Tensor, nodes: torch.Tensor, e_key: torch.Tensor, 
     steps = []
     for k in keys:
         if p[k + 1] > p[k] and ep[k + 1] > ep[k]:
-            steps.append(Step(order[p[k]:p[k + 1]], send[ep[k]:ep[k + 1]],
-                              recv[ep[k]:ep[k + 1]], attr[ep[k]:ep[k + 1]]))
+            steps.append(
+                Step(order[p[k] : p[k + 1]], send[ep[k] : ep[k + 1]], recv[ep[k] : ep[k + 1]], attr[ep[k] : ep[k + 1]])
+            )
     return steps
 
 
@@ -111,7 +121,15 @@ def level_schedule(data) -> Schedule:
         pnodes = torch.nonzero(ntype == PAIR).view(-1)
         zero = torch.zeros(pnodes.numel(), dtype=torch.long)
         pdst = dst[is_pair_edge]
-        steps = _grouped_steps(zero, pnodes, torch.zeros(pdst.numel(), dtype=torch.long), pdst,
-                               src[is_pair_edge], attr[is_pair_edge], n, False)
+        steps = _grouped_steps(
+            zero,
+            pnodes,
+            torch.zeros(pdst.numel(), dtype=torch.long),
+            pdst,
+            src[is_pair_edge],
+            attr[is_pair_edge],
+            n,
+            False,
+        )
         pairs = steps[0] if steps else None
     return Schedule(forward, reverse, pairs)

@@ -15,6 +15,7 @@ go through a temporary file and ``os.replace`` (:mod:`.checkpoint`).
 Outputs in ``out/``: ``last.pt`` (full state), ``best.pt`` (best validation),
 ``history.json``, ``loss_curve.png``; optionally a weights-only file (``export``).
 """
+
 from __future__ import annotations
 
 import json
@@ -75,8 +76,7 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "hidden", "rounds", "threads"):
             if getattr(self, name) < 1:
                 raise GnnConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
-        for name in ("max_minutes", "max_steps", "ckpt_every", "weight_decay", "grad_clip", "pair_weight",
-                     "pi_noise"):
+        for name in ("max_minutes", "max_steps", "ckpt_every", "weight_decay", "grad_clip", "pair_weight", "pi_noise"):
             if getattr(self, name) < 0:
                 raise GnnConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
         if not self.lr > 0 or not 0 <= self.min_lr_ratio <= 1:
@@ -86,10 +86,16 @@ class TrainConfig:
     def model_config(self, skip_depth: int = 3, window_depth: int = 3) -> ModelConfig:
         """The architecture; ``skip_depth`` and ``window_depth`` come from the corpus the graphs
         were built with."""
-        return ModelConfig(hidden=self.hidden, rounds=self.rounds, use_prior=self.use_prior,
-                           residual=self.residual, signal_prior=self.signal_prior,
-                           skip_depth=skip_depth, window_depth=window_depth,
-                           pi_noise=self.pi_noise)
+        return ModelConfig(
+            hidden=self.hidden,
+            rounds=self.rounds,
+            use_prior=self.use_prior,
+            residual=self.residual,
+            signal_prior=self.signal_prior,
+            skip_depth=skip_depth,
+            window_depth=window_depth,
+            pi_noise=self.pi_noise,
+        )
 
     @classmethod
     def option_fields(cls):
@@ -107,8 +113,7 @@ class TrainResult:
 def make_batches(graphs, batch_size: int, order=None) -> list[Batch]:
     order = range(len(graphs)) if order is None else order
     idx = list(order)
-    return [Batch.from_data_list([graphs[i] for i in idx[s:s + batch_size]])
-            for s in range(0, len(idx), batch_size)]
+    return [Batch.from_data_list([graphs[i] for i in idx[s : s + batch_size]]) for s in range(0, len(idx), batch_size)]
 
 
 def depth_bucket_order(graphs, batch_size: int, rng: np.random.Generator) -> list[int]:
@@ -121,7 +126,7 @@ def depth_bucket_order(graphs, batch_size: int, rng: np.random.Generator) -> lis
     depth = np.array([int(g.level.max()) for g in graphs], dtype=np.float64)
     key = depth * (1 + 0.25 * rng.random(len(graphs)))
     order = np.argsort(key, kind="stable")
-    chunks = [order[s:s + batch_size] for s in range(0, len(order), batch_size)]
+    chunks = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
     return [int(i) for c in rng.permutation(len(chunks)) for i in chunks[c]]
 
 
@@ -211,8 +216,9 @@ def train(cfg: TrainConfig, console=None) -> TrainResult:
     if cfg.resume and last.exists():
         ckpt = load_checkpoint(last)
         if ckpt["model_config"] != mcfg.to_dict():
-            raise CheckpointError(f"{last} was trained with {ckpt['model_config']}, "
-                                  f"not {mcfg.to_dict()}; use another --out")
+            raise CheckpointError(
+                f"{last} was trained with {ckpt['model_config']}, not {mcfg.to_dict()}; use another --out"
+            )
         model = model_from_checkpoint(ckpt, last)
         opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         opt.load_state_dict(ckpt["optimizer"])
@@ -230,22 +236,41 @@ def train(cfg: TrainConfig, console=None) -> TrainResult:
     stopped = "done"
 
     def checkpoint(ep, nb, sums):
-        save_checkpoint({**model_payload(model), "optimizer": opt.state_dict(), "epoch": ep, "batch": nb,
-                         "step": step, "history": history, "best": best, "partial": sums,
-                         "train_config": asdict(cfg), "torch_rng": torch.get_rng_state()}, last)
+        save_checkpoint(
+            {
+                **model_payload(model),
+                "optimizer": opt.state_dict(),
+                "epoch": ep,
+                "batch": nb,
+                "step": step,
+                "history": history,
+                "best": best,
+                "partial": sums,
+                "train_config": asdict(cfg),
+                "torch_rng": torch.get_rng_state(),
+            },
+            last,
+        )
 
     sums = {"loss": 0.0, "signal": 0.0, "joint": 0.0, "cond": 0.0, "n": 0}
     if cfg.resume and last.exists():
         sums = dict(load_checkpoint(last).get("partial") or sums)
-    progress = Progress(TextColumn("[bold]epoch {task.fields[ep]}"), BarColumn(),
-                        TextColumn("{task.completed}/{task.total} loss {task.fields[loss]:.4f}"),
-                        TimeRemainingColumn(), console=console, transient=True, disable=not cfg.progress)
+    progress = Progress(
+        TextColumn("[bold]epoch {task.fields[ep]}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} loss {task.fields[loss]:.4f}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not cfg.progress,
+    )
     with progress:
         while epoch < cfg.epochs and stopped == "done":
             order = depth_bucket_order(train_set, cfg.batch_size, np.random.default_rng([cfg.seed, epoch]))
             batches = make_batches(train_set, cfg.batch_size, order)
-            task = progress.add_task("train", total=len(batches), completed=start_batch, ep=epoch + 1,
-                                     loss=sums["loss"] / max(1, sums["n"]))
+            task = progress.add_task(
+                "train", total=len(batches), completed=start_batch, ep=epoch + 1, loss=sums["loss"] / max(1, sums["n"])
+            )
             model.train()
             for bi in range(start_batch, len(batches)):
                 batch = batches[bi]
@@ -277,10 +302,14 @@ def train(cfg: TrainConfig, console=None) -> TrainResult:
             progress.remove_task(task)
             if stopped != "done":
                 break
-            rec = {"epoch": epoch + 1, "step": step, "minutes": (time.perf_counter() - t_start) / 60,
-                   "cpu_minutes": cpu_before + (time.process_time() - cpu_start) / 60,
-                   "train_loss": sums["loss"] / max(1, sums["n"]),
-                   **{f"train_{k}": sums[k] / max(1, sums["n"]) for k in ("signal", "joint", "cond")}}
+            rec = {
+                "epoch": epoch + 1,
+                "step": step,
+                "minutes": (time.perf_counter() - t_start) / 60,
+                "cpu_minutes": cpu_before + (time.process_time() - cpu_start) / 60,
+                "train_loss": sums["loss"] / max(1, sums["n"]),
+                **{f"train_{k}": sums[k] / max(1, sums["n"]) for k in ("signal", "joint", "cond")},
+            }
             if val_set:
                 val = evaluate_graphs(model, val_set, cfg.batch_size)
                 rec.update({f"val_{k}": v for k, v in val.items()})
@@ -288,9 +317,11 @@ def train(cfg: TrainConfig, console=None) -> TrainResult:
                 if not best or score < best["score"]:
                     best = {"score": score, "epoch": epoch + 1, **{k: v for k, v in rec.items()}}
                     save_checkpoint({**model_payload(model), "metrics": rec}, best_path)
-                console.print(f"epoch {epoch + 1:3d}  train {rec['train_loss']:.4f}  "
-                              f"val signal MAE {val['gnn_signal_mae']:.4f} (COP {val['cop_signal_mae']:.4f})  "
-                              f"cond MAE {val['gnn_cond_mae']:.4f} (COP {val['cop_cond_mae']:.4f})")
+                console.print(
+                    f"epoch {epoch + 1:3d}  train {rec['train_loss']:.4f}  "
+                    f"val signal MAE {val['gnn_signal_mae']:.4f} (COP {val['cop_signal_mae']:.4f})  "
+                    f"cond MAE {val['gnn_cond_mae']:.4f} (COP {val['cop_cond_mae']:.4f})"
+                )
             else:
                 best = {"score": rec["train_loss"], "epoch": epoch + 1, **rec}
                 save_checkpoint({**model_payload(model), "metrics": rec}, best_path)
@@ -303,6 +334,7 @@ def train(cfg: TrainConfig, console=None) -> TrainResult:
             plot_history(history, out / "loss_curve.png")
     if cfg.export and best_path.exists():
         best_model = model_from_checkpoint(load_checkpoint(best_path), best_path)
-        export_weights(best_model, cfg.export, {"train_config": asdict(cfg), "best": best,
-                                                "corpus_config": corpus.config})
+        export_weights(
+            best_model, cfg.export, {"train_config": asdict(cfg), "best": best, "corpus_config": corpus.config}
+        )
     return TrainResult(history, best, out, stopped)

@@ -5,6 +5,7 @@ most ``d - 1`` fanin steps; fanins outside the window become fresh primary input
 (the cut).  The window is a standalone combinational AIG whose outputs are the roots,
 built with vectorized numpy remapping (one loop per depth step, none per node).
 """
+
 from __future__ import annotations
 
 import numpy as np

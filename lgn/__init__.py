@@ -12,6 +12,7 @@ flat arrays), ``data`` (bundled and generated datasets), ``config`` / ``train`` 
 
 Importing this package imports nothing heavy; the names below load on first use.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -25,6 +25,7 @@ Properties (tested in ``tests/lgn/test_c_kernel.py``):
 * Single-threaded and deterministic: the same inputs give bitwise the same outputs and
   gradients, which bitwise training resume relies on.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -81,8 +82,9 @@ def _check(x: torch.Tensor, a: torch.Tensor, b: torch.Tensor, coef: torch.Tensor
         raise LGNConfigError(f"x must be [in_dim, B], got shape {tuple(x.shape)}")
     out_dim = a.shape[0] if a.dim() == 1 else -1
     if a.dim() != 1 or b.shape != a.shape or coef.shape != (out_dim, 4):
-        raise LGNConfigError(f"a, b must be [out_dim] and coef [out_dim, 4], got {tuple(a.shape)}, "
-                             f"{tuple(b.shape)}, {tuple(coef.shape)}")
+        raise LGNConfigError(
+            f"a, b must be [out_dim] and coef [out_dim, 4], got {tuple(a.shape)}, {tuple(b.shape)}, {tuple(coef.shape)}"
+        )
     if a.dtype.is_floating_point or b.dtype.is_floating_point:
         raise LGNConfigError(f"a, b must be integer indices, got {a.dtype}, {b.dtype}")
 
@@ -123,8 +125,18 @@ class LogicGatesC(torch.autograd.Function):
         grad_x = torch.zeros_like(x) if need_x else None  # [in_dim, B]
         grad_c = coef.new_empty(out_dim, 4) if need_c else None  # [out_dim, 4]
         bwd = getattr(_library(), f"gates_bwd_{_SUFFIX[x.dtype]}")
-        bad = bwd(in_dim, out_dim, batch, x.data_ptr(), a.data_ptr(), b.data_ptr(), coef.data_ptr(), g.data_ptr(),
-                  grad_x.data_ptr() if need_x else None, grad_c.data_ptr() if need_c else None)
+        bad = bwd(
+            in_dim,
+            out_dim,
+            batch,
+            x.data_ptr(),
+            a.data_ptr(),
+            b.data_ptr(),
+            coef.data_ptr(),
+            g.data_ptr(),
+            grad_x.data_ptr() if need_x else None,
+            grad_c.data_ptr() if need_c else None,
+        )
         if bad:  # only if a, b were changed in place after the forward
             _raise_bad_wiring(bad, in_dim, a, b)
         return grad_x, None, None, grad_c

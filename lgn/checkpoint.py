@@ -6,6 +6,7 @@ process killed at any moment (even ``kill -9``) leaves either the previous or th
 new checkpoint, never a truncated one.  Files are read with ``weights_only=True``;
 they hold only tensors and plain Python containers.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,10 @@ def load_checkpoint(path: str | os.PathLike, map_location="cpu") -> dict:
         raise CheckpointError(f"checkpoint {path} does not exist")
     try:
         obj = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e:  # truncated, not a torch file, unsafe pickle ...
-        raise CheckpointError(f"checkpoint {path} is unreadable: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
+    except Exception as e:  # noqa: BLE001 - truncated, not a torch file, unsafe pickle ...
+        raise CheckpointError(
+            f"checkpoint {path} is unreadable: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        ) from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise CheckpointError(f"checkpoint {path} is not a {FORMAT} checkpoint")
     return obj

@@ -7,6 +7,7 @@ Bad input raises a ``ValueError`` subclass (``errors.LGNError``), which the main
 prints as one line with exit status 2; run standalone (``python -m
 circuitlab.lgn.cli``, e.g. under ``torchrun``) the same happens here.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,8 +33,9 @@ def _option_for(f: dataclasses.Field, hints: dict) -> click.Option:
     if tp is bool:
         return click.Option([f"--{flag}/--no-{flag}"], default=f.default, show_default=True, help=help_)
     if choices:
-        return click.Option([f"--{flag}"], type=click.Choice(list(choices)), default=f.default,
-                            show_default=True, help=help_)
+        return click.Option(
+            [f"--{flag}"], type=click.Choice(list(choices)), default=f.default, show_default=True, help=help_
+        )
     args = [a for a in typing.get_args(tp) if a is not type(None)]  # Optional[float] -> float
     base = args[0] if args else tp
     return click.Option([f"--{flag}"], type=base, default=f.default, show_default=True, help=help_)
@@ -47,7 +49,7 @@ def _build_command() -> click.Command:
     params = [_option_for(f, hints) for f in fields(cls)]
     params.append(click.Option(["--json/--no-json"], default=False, help="print the final metrics as JSON"))
 
-    def callback(json: bool = False, **kwargs):  # noqa: A002 - click passes the flag by name
+    def callback(json: bool = False, **kwargs):  # click passes the flag by name
         from .train import train
 
         result = train(cls(**kwargs))
@@ -65,7 +67,9 @@ def _build_command() -> click.Command:
             )
 
     return click.Command(
-        "train-lgn", callback=callback, params=params,
+        "train-lgn",
+        callback=callback,
+        params=params,
         help="Train a differentiable logic gate network (Petersen et al. 2022; light / Gumbel variants).",
     )
 

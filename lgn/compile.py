@@ -16,6 +16,7 @@ DiscreteNetwork → :class:`~circuitlab.netlist.Netlist` → AIG:
 :class:`CompiledLGN` runs bit-parallel inference on that AIG through
 :class:`circuitlab.compiled.CompiledAIG`.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict, deque
@@ -150,8 +151,12 @@ class _Builder:
                 n = max(len(cl), len(cr))
                 cl = cl + [Netlist.FALSE] * (n - len(cl))
                 cr = cr + [Netlist.FALSE] * (n - len(cr))
-                nxt.append(([self.mux(right_wins, r, l) for l, r in zip(cl, cr)],
-                            [self.mux(right_wins, r, l) for l, r in zip(il, ir)]))
+                nxt.append(
+                    (
+                        [self.mux(right_wins, r, l) for l, r in zip(cl, cr)],
+                        [self.mux(right_wins, r, l) for l, r in zip(il, ir)],
+                    )
+                )
             if len(players) % 2:
                 nxt.append(players[-1])
             players = nxt
@@ -201,7 +206,7 @@ class CompiledLGN:
         self._c = CompiledAIG(self.aig)
 
     @classmethod
-    def from_network(cls, dn: DiscreteNetwork) -> "CompiledLGN":
+    def from_network(cls, dn: DiscreteNetwork) -> CompiledLGN:
         return cls(compile_network(dn))
 
     def predict(self, x) -> np.ndarray:

@@ -4,6 +4,7 @@ This module imports no torch, so building the ``train-lgn`` command is cheap.  T
 choice tuples defined here are the single source of the names; data.py, layers.py,
 connections.py and ops.py import them.
 """
+
 from __future__ import annotations
 
 import dataclasses

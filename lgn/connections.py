@@ -5,6 +5,7 @@ difflogic draws the two inputs of every gate at random and keeps them fixed.  Th
 the layer is read by some gate and that no two gates read the same unordered pair, so no
 input is wasted and no two gates see identical information.
 """
+
 from __future__ import annotations
 
 import torch

@@ -15,6 +15,7 @@ products alive between forward and backward (only x, a, b, coef are saved; xa an
 xb are gathered again), works in place on row-contiguous buffers, and avoids
 broadcasting ``addcmul`` (several times slower on CPU than ``mul`` + ``add_``).
 """
+
 from __future__ import annotations
 
 import torch

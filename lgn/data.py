@@ -18,6 +18,7 @@
 
 Splits are deterministic given ``seed`` (stratified for the scikit-learn sets).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -112,16 +113,24 @@ def load_dataset(name: str, bits: int = 3, encoding: str = "auto", seed: int = 0
     from sklearn import datasets
     from sklearn.model_selection import train_test_split
 
-    loader = {"breast_cancer": datasets.load_breast_cancer, "digits": datasets.load_digits,
-              "iris": datasets.load_iris}[name]
+    loader = {"breast_cancer": datasets.load_breast_cancer, "digits": datasets.load_digits, "iris": datasets.load_iris}[
+        name
+    ]
     raw = loader()
     x, y = raw.data.astype(np.float64), raw.target.astype(np.int64)
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_size, random_state=seed, stratify=y)
     if encoding == "auto":
         encoding = "uniform" if name == "digits" else "quantile"
     thr = fit_thresholds(x_tr, bits, encoding)
-    return Dataset(name, thermometer(x_tr, thr), torch.from_numpy(y_tr), thermometer(x_te, thr),
-                   torch.from_numpy(y_te), int(y.max()) + 1, thr)
+    return Dataset(
+        name,
+        thermometer(x_tr, thr),
+        torch.from_numpy(y_tr),
+        thermometer(x_te, thr),
+        torch.from_numpy(y_te),
+        int(y.max()) + 1,
+        thr,
+    )
 
 
 def monk_examples(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +150,7 @@ def monk_examples(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 def monk_one_hot(attrs: np.ndarray) -> torch.Tensor:
     """One-hot encode MONK attributes [N, 6] -> float32 [N, 17]."""
-    cols = [(attrs[:, i:i + 1] == np.arange(1, v + 1)[None, :]) for i, v in enumerate(MONK_VALUES)]
+    cols = [(attrs[:, i : i + 1] == np.arange(1, v + 1)[None, :]) for i, v in enumerate(MONK_VALUES)]
     return torch.from_numpy(np.concatenate(cols, 1).astype(np.float32))
 
 

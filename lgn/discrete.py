@@ -16,6 +16,7 @@ contribute to the discretized network's prediction):
   so a compiler may delete them;
 * **constant** gates (FALSE/TRUE) are counted separately; they ignore their inputs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,7 +61,9 @@ class DiscreteNetwork:
         for i, layer in enumerate(self.layers):
             if not (layer.a.shape == layer.b.shape == layer.gate.shape):
                 raise LGNConfigError(f"layer {i}: a, b, gate must have equal shapes")
-            if layer.out_dim and (layer.a.max() >= width or layer.b.max() >= width or min(layer.a.min(), layer.b.min()) < 0):
+            if layer.out_dim and (
+                layer.a.max() >= width or layer.b.max() >= width or min(layer.a.min(), layer.b.min()) < 0
+            ):
                 raise LGNConfigError(f"layer {i}: input index out of range for width {width}")
             if layer.out_dim and layer.gate.max() > 15:
                 raise LGNConfigError(f"layer {i}: gate ids must be in 0..15")

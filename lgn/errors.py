@@ -2,6 +2,7 @@
 
 All subclass ``ValueError`` so the main CLI turns them into one line on stderr and exit 2.
 """
+
 from __future__ import annotations
 
 

@@ -4,13 +4,13 @@ The compiled circuit is checked against the network it came from on the checkpoi
 test split: the circuit's predictions (bit-parallel, on the AIG) must equal the
 discretized PyTorch model's, sample for sample; a mismatch is an error (exit 1).
 """
+
 from __future__ import annotations
 
 import json
 import sys
 
 import click
-import numpy as np
 
 from .errors import LGNError
 
@@ -36,10 +36,13 @@ def check_against_model(loaded, compiled) -> dict:
     circ_pred = compiled.predict(x.numpy() > 0.5)
     y = data.y_test.numpy()
     agree = bool((circ_pred == dn_pred).all() and (dn_pred == torch_pred).all())
-    return {"samples": int(len(y)), "agree": agree,
-            "mismatches": int((circ_pred != torch_pred).sum()),
-            "accuracy_model": float((torch_pred == y).mean()),
-            "accuracy_circuit": float((circ_pred == y).mean())}
+    return {
+        "samples": int(len(y)),
+        "agree": agree,
+        "mismatches": int((circ_pred != torch_pred).sum()),
+        "accuracy_model": float((torch_pred == y).mean()),
+        "accuracy_circuit": float((circ_pred == y).mean()),
+    }
 
 
 @click.command("export-lgn")
@@ -47,8 +50,9 @@ def check_against_model(loaded, compiled) -> dict:
 @click.option("--aig", "aig_path", type=click.Path(dir_okay=False), help="Write AIGER (.aig binary, .aag ascii).")
 @click.option("--verilog", type=click.Path(dir_okay=False), help="Write structural Verilog.")
 @click.option("--blif", type=click.Path(dir_okay=False), help="Write BLIF.")
-@click.option("--check/--no-check", default=True, show_default=True,
-              help="Check the circuit against the model on the test split.")
+@click.option(
+    "--check/--no-check", default=True, show_default=True, help="Check the circuit against the model on the test split."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def export_lgn_command(checkpoint, aig_path, verilog, blif, check, as_json):
     """Compile a trained LGN CHECKPOINT to a circuit that outputs the predicted class."""
@@ -66,10 +70,16 @@ def export_lgn_command(checkpoint, aig_path, verilog, blif, check, as_json):
     net = compile_netlist(dn)
     aig = net.to_aig().cleanup()
     compiled = CompiledLGN(aig)
-    report = {"checkpoint": checkpoint, "network_gates": sum(l.out_dim for l in dn.layers),
-              **{k: v for k, v in dn.gate_stats().items() if k in ("unused_gates", "constant_gates")},
-              "netlist_gates": net.num_gates, "aig_ands": aig.num_ands, "aig_depth": aig.depth(),
-              "inputs": aig.num_inputs, "outputs": aig.num_outputs}
+    report = {
+        "checkpoint": checkpoint,
+        "network_gates": sum(l.out_dim for l in dn.layers),
+        **{k: v for k, v in dn.gate_stats().items() if k in ("unused_gates", "constant_gates")},
+        "netlist_gates": net.num_gates,
+        "aig_ands": aig.num_ands,
+        "aig_depth": aig.depth(),
+        "inputs": aig.num_inputs,
+        "outputs": aig.num_outputs,
+    }
     if check:
         report["check"] = check_against_model(loaded, compiled)
     # write only after the check: a failing compiler leaves no files behind
@@ -86,8 +96,10 @@ def export_lgn_command(checkpoint, aig_path, verilog, blif, check, as_json):
         click.echo(" ".join(f"{k}={v}" for k, v in report.items() if k != "check"))
         if "check" in report:
             c = report["check"]
-            click.echo(f"check on {c['samples']} test samples: circuit accuracy {c['accuracy_circuit']:.4f}, "
-                       f"model accuracy {c['accuracy_model']:.4f}, mismatches {c['mismatches']}")
+            click.echo(
+                f"check on {c['samples']} test samples: circuit accuracy {c['accuracy_circuit']:.4f}, "
+                f"model accuracy {c['accuracy_model']:.4f}, mismatches {c['mismatches']}"
+            )
     if not report.get("check", {"agree": True})["agree"]:
         click.echo("circuitlab: error: compiled circuit disagrees with the model (compiler bug)", err=True)
         sys.exit(1)

@@ -23,42 +23,57 @@ four truth-table entries directly:
     f(p, q) = s00 (1-p)(1-q) + s01 (1-p) q + s10 p (1-q) + s11 p q
             = s00 + (s10 - s00) p + (s01 - s00) q + (s11 - s10 - s01 + s00) p q
 """
+
 from __future__ import annotations
 
 import numpy as np
 import torch
 
 GATE_NAMES: tuple[str, ...] = (
-    "FALSE", "AND", "A_AND_NOT_B", "A", "NOT_A_AND_B", "B", "XOR", "OR",
-    "NOR", "XNOR", "NOT_B", "A_OR_NOT_B", "NOT_A", "NOT_A_OR_B", "NAND", "TRUE",
+    "FALSE",
+    "AND",
+    "A_AND_NOT_B",
+    "A",
+    "NOT_A_AND_B",
+    "B",
+    "XOR",
+    "OR",
+    "NOR",
+    "XNOR",
+    "NOT_B",
+    "A_OR_NOT_B",
+    "NOT_A",
+    "NOT_A_OR_B",
+    "NAND",
+    "TRUE",
 )
 
 # [16, 4]: coefficients of (1, a, b, ab) for each gate id.
 GATE_COEFFS: tuple[tuple[int, int, int, int], ...] = (
-    (0, 0, 0, 0),    # 0  FALSE
-    (0, 0, 0, 1),    # 1  a & b
-    (0, 1, 0, -1),   # 2  a & ~b
-    (0, 1, 0, 0),    # 3  a
-    (0, 0, 1, -1),   # 4  ~a & b
-    (0, 0, 1, 0),    # 5  b
-    (0, 1, 1, -2),   # 6  a ^ b
-    (0, 1, 1, -1),   # 7  a | b
+    (0, 0, 0, 0),  # 0  FALSE
+    (0, 0, 0, 1),  # 1  a & b
+    (0, 1, 0, -1),  # 2  a & ~b
+    (0, 1, 0, 0),  # 3  a
+    (0, 0, 1, -1),  # 4  ~a & b
+    (0, 0, 1, 0),  # 5  b
+    (0, 1, 1, -2),  # 6  a ^ b
+    (0, 1, 1, -1),  # 7  a | b
     (1, -1, -1, 1),  # 8  ~(a | b)
     (1, -1, -1, 2),  # 9  ~(a ^ b)
-    (1, 0, -1, 0),   # 10 ~b
-    (1, 0, -1, 1),   # 11 a | ~b
-    (1, -1, 0, 0),   # 12 ~a
-    (1, -1, 0, 1),   # 13 ~a | b
-    (1, 0, 0, -1),   # 14 ~(a & b)
-    (1, 0, 0, 0),    # 15 TRUE
+    (1, 0, -1, 0),  # 10 ~b
+    (1, 0, -1, 1),  # 11 a | ~b
+    (1, -1, 0, 0),  # 12 ~a
+    (1, -1, 0, 1),  # 13 ~a | b
+    (1, 0, 0, -1),  # 14 ~(a & b)
+    (1, 0, 0, 0),  # 15 TRUE
 )
 
 # [4, 4]: light truth-table entries (s00, s01, s10, s11) -> coefficients (c0, c1, c2, c3).
 LIGHT_TO_COEFFS: tuple[tuple[int, int, int, int], ...] = (
     (1, -1, -1, 1),  # s00
-    (0, 0, 1, -1),   # s01
-    (0, 1, 0, -1),   # s10
-    (0, 0, 0, 1),    # s11
+    (0, 0, 1, -1),  # s01
+    (0, 1, 0, -1),  # s10
+    (0, 0, 0, 1),  # s11
 )
 
 PASS_A = 3  # gate id of the pass-through "a" gate used by residual initialization

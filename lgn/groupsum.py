@@ -5,6 +5,7 @@ the score of class i is the number of true gates in group i, divided by a temper
 
     score_i = (1 / tau) * sum_{j = i N/k}^{(i+1) N/k - 1} y_j
 """
+
 from __future__ import annotations
 
 import torch

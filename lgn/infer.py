@@ -4,6 +4,7 @@ The checkpoint stores the training config (which fixes the architecture and the
 wiring seed), the input width and class count, the state dict (gate parameters and the
 wiring buffers ``a``, ``b``) and the thermometer thresholds that binarize raw features.
 """
+
 from __future__ import annotations
 
 import dataclasses

@@ -28,6 +28,7 @@ gate close to y = x_a: softmax16 sets z[3] = strength (default 5: p(A) = 0.91), 
 sets omega = strength * (-1, -1, +1, +1) (default 3: sigmoid = 0.95, the same expected
 fidelity as the softmax16 default).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -188,5 +189,7 @@ class LogicLayer(nn.Module):
         return self.forward_features(x.t().contiguous(), mode).t()
 
     def extra_repr(self) -> str:
-        return (f"in_dim={self.in_dim}, out_dim={self.out_dim}, parametrization={self.parametrization}, "
-                f"gumbel={self.gumbel}, impl={self.impl}")
+        return (
+            f"in_dim={self.in_dim}, out_dim={self.out_dim}, parametrization={self.parametrization}, "
+            f"gumbel={self.gumbel}, impl={self.impl}"
+        )

@@ -7,6 +7,7 @@ Boolean features in {0, 1} (float tensors); every layer maps widths
 gate gathers contiguous rows; the public ``forward`` takes and returns batch-major
 tensors.
 """
+
 from __future__ import annotations
 
 import torch
@@ -53,15 +54,21 @@ class LogicNetwork(nn.Module):
         if num_classes < 2:
             raise LGNConfigError(f"num_classes must be >= 2, got {num_classes}")
         if widths[-1] % num_classes != 0:
-            raise LGNConfigError(
-                f"last layer width {widths[-1]} must be divisible by num_classes={num_classes}"
-            )
+            raise LGNConfigError(f"last layer width {widths[-1]} must be divisible by num_classes={num_classes}")
         gen = torch.Generator().manual_seed(seed)
         dims = [in_dim] + widths
         self.layers = nn.ModuleList(
             LogicLayer(
-                dims[i], dims[i + 1], parametrization, connections, init, residual_strength,
-                gumbel, gumbel_tau, impl, gen,
+                dims[i],
+                dims[i + 1],
+                parametrization,
+                connections,
+                init,
+                residual_strength,
+                gumbel,
+                gumbel_tau,
+                impl,
+                gen,
             )
             for i in range(len(widths))
         )

@@ -8,6 +8,7 @@ Layout is feature-major: x is [in_dim, B], y is [out_dim, B] (each gate gathers
 contiguous rows).  The CPU and Triton kernels must match this function in outputs
 and in the gradients w.r.t. x and c.
 """
+
 from __future__ import annotations
 
 import torch

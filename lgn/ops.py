@@ -11,6 +11,7 @@ Implementations (all feature-major: x [in_dim, B] -> y [out_dim, B]):
 * ``auto``:   ``triton`` for CUDA tensors when Triton imports (else ``cpu``); on CPU
               ``c`` for float32/float64 when the C kernel builds, otherwise ``cpu``.
 """
+
 from __future__ import annotations
 
 import torch

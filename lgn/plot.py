@@ -1,4 +1,5 @@
 """Training-curve figure (matplotlib, Agg backend: no display needed)."""
+
 from __future__ import annotations
 
 import io

@@ -23,6 +23,7 @@ bitwise, as an uninterrupted run with the same seed.
 CUDA.  All ranks draw the same global batch of ``batch_size`` indices and each takes
 its strided share; Gumbel noise is seeded per rank; rank 0 evaluates and writes files.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,8 +51,18 @@ CURVE_NAME = "curve.png"
 def build_model(cfg: TrainConfig, in_dim: int, num_classes: int) -> LogicNetwork:
     """The network a config describes (wiring and init seeded by ``cfg.seed``)."""
     return LogicNetwork(
-        in_dim, num_classes, cfg.widths, cfg.parametrization, cfg.connections, cfg.init,
-        cfg.residual_strength, cfg.gumbel, cfg.gumbel_tau, cfg.tau, cfg.impl, cfg.seed,
+        in_dim,
+        num_classes,
+        cfg.widths,
+        cfg.parametrization,
+        cfg.connections,
+        cfg.init,
+        cfg.residual_strength,
+        cfg.gumbel,
+        cfg.gumbel_tau,
+        cfg.tau,
+        cfg.impl,
+        cfg.seed,
     )
 
 
@@ -149,7 +160,9 @@ def _load_state(model: LogicNetwork, state: dict, path: Path) -> None:
         model.load_state_dict(state)
     except RuntimeError as e:
         first = str(e).strip().splitlines()
-        raise CheckpointError(f"checkpoint {path} does not fit the model: {' '.join(l.strip() for l in first[:3])}") from None
+        raise CheckpointError(
+            f"checkpoint {path} does not fit the model: {' '.join(l.strip() for l in first[:3])}"
+        ) from None
 
 
 # ---------------------------------------------------------------------------- progress
@@ -163,11 +176,22 @@ class _Progress:
         if not enabled:
             return
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.bar = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[info]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[info]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
             console=Console(stderr=True),
         )
         self.bar.start()
@@ -247,15 +271,21 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
         from torch.nn.parallel import DistributedDataParallel
 
         # The wiring buffers never change, so they need no per-forward sync.
-        net = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None,
-                                      forward_sync_buffers=False)
+        net = DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None, forward_sync_buffers=False
+        )
     x_train, y_train = data.x_train.to(device), data.y_train.to(device)
     n_train = x_train.shape[0]
     is_main = d.rank == 0
     summary = {
         "config": dataclasses.asdict(cfg),
-        "dataset": {"name": data.name, "num_features": data.num_features, "num_classes": data.num_classes,
-                    "train_size": n_train, "test_size": int(data.x_test.shape[0])},
+        "dataset": {
+            "name": data.name,
+            "num_features": data.num_features,
+            "num_classes": data.num_classes,
+            "train_size": n_train,
+            "test_size": int(data.x_test.shape[0]),
+        },
         "num_gates": model.num_gates(),
         "num_params": sum(p.numel() for p in model.parameters()),
         "params_per_gate": PARAMS_PER_GATE[cfg.parametrization],
@@ -281,22 +311,45 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
             info = None
             if step % cfg.eval_interval == 0 or step == cfg.steps:
                 if is_main:
-                    rec = {"step": step, "train_loss": loss_acc[0] / loss_acc[1], **evaluate(model, data, x_train.device),
-                           "elapsed_s": time.perf_counter() - t0}
+                    rec = {
+                        "step": step,
+                        "train_loss": loss_acc[0] / loss_acc[1],
+                        **evaluate(model, data, x_train.device),
+                        "elapsed_s": time.perf_counter() - t0,
+                    }
                     history.append(rec)
                     write_json({**summary, "history": history, "final": rec}, out / METRICS_NAME)
-                    info = (f"loss {rec['train_loss']:.3f} soft {rec['soft_test_acc']:.3f} "
-                            f"hard {rec['hard_test_acc']:.3f} unused {rec['unused_gates']}")
+                    info = (
+                        f"loss {rec['train_loss']:.3f} soft {rec['soft_test_acc']:.3f} "
+                        f"hard {rec['hard_test_acc']:.3f} unused {rec['unused_gates']}"
+                    )
                 loss_acc = [0.0, 0]
             if step % cfg.checkpoint_interval == 0 or step == cfg.steps:
-                _save(model, opt, data_gen, data, cfg, d, device, step, history, loss_acc, time.perf_counter() - t0,
-                      ckpt_path)
+                _save(
+                    model,
+                    opt,
+                    data_gen,
+                    data,
+                    cfg,
+                    d,
+                    device,
+                    step,
+                    history,
+                    loss_acc,
+                    time.perf_counter() - t0,
+                    ckpt_path,
+                )
             bar.update(step, info)
     finally:
         bar.close()
 
-    result = {**summary, "history": history, "final": history[-1] if history else None,
-              "checkpoint": str(ckpt_path), "weights_digest": state_digest(model.state_dict())}
+    result = {
+        **summary,
+        "history": history,
+        "final": history[-1] if history else None,
+        "checkpoint": str(ckpt_path),
+        "weights_digest": state_digest(model.state_dict()),
+    }
     if d.world > 1:
         result["rank_weight_digests"] = _gather(result["weights_digest"], d)
     if is_main:

@@ -19,6 +19,7 @@ Triton is imported only inside ``_kernels()``, so importing this module never ne
 Triton or a GPU.  On CPU the kernels run under ``TRITON_INTERPRET=1`` (set before
 the first call in the process).
 """
+
 from __future__ import annotations
 
 import functools
@@ -36,7 +37,7 @@ def triton_available() -> bool:
     """True when the ``triton`` package can be imported."""
     try:
         import triton  # noqa: F401
-    except Exception:  # ImportError, or a broken install raising at import
+    except Exception:  # noqa: BLE001 - ImportError, or a broken install raising at import
         return False
     return True
 
@@ -52,8 +53,7 @@ def _kernels():
     import triton.language as tl
 
     @triton.jit
-    def _fwd(x_ptr, a_ptr, b_ptr, c_ptr, y_ptr, OUT, B, stride_x, stride_y,
-             BG: tl.constexpr, BN: tl.constexpr):
+    def _fwd(x_ptr, a_ptr, b_ptr, c_ptr, y_ptr, OUT, B, stride_x, stride_y, BG: tl.constexpr, BN: tl.constexpr):
         gidx = tl.program_id(0) * BG + tl.arange(0, BG)  # [BG]
         nidx = tl.program_id(1) * BN + tl.arange(0, BN)  # [BN]
         gm = gidx < OUT
@@ -70,8 +70,7 @@ def _kernels():
         tl.store(y_ptr + gidx[:, None] * stride_y + nidx[None, :], y, mask=m)
 
     @triton.jit
-    def _bwd_coef(x_ptr, a_ptr, b_ptr, g_ptr, dc_ptr, OUT, B, stride_x, stride_g,
-                  BG: tl.constexpr, BN: tl.constexpr):
+    def _bwd_coef(x_ptr, a_ptr, b_ptr, g_ptr, dc_ptr, OUT, B, stride_x, stride_g, BG: tl.constexpr, BN: tl.constexpr):
         gidx = tl.program_id(0) * BG + tl.arange(0, BG)  # [BG]
         gm = gidx < OUT
         ia = tl.load(a_ptr + gidx, mask=gm, other=0)
@@ -97,8 +96,20 @@ def _kernels():
         tl.store(dc_ptr + gidx * 4 + 3, tl.sum(acc3, axis=1), mask=gm)
 
     @triton.jit
-    def _bwd_x(x_ptr, g_ptr, c_ptr, ptr_ptr, fan_gate_ptr, fan_other_ptr, fan_side_ptr, dx_ptr,
-               B, stride_x, stride_g, BN: tl.constexpr):
+    def _bwd_x(
+        x_ptr,
+        g_ptr,
+        c_ptr,
+        ptr_ptr,
+        fan_gate_ptr,
+        fan_other_ptr,
+        fan_side_ptr,
+        dx_ptr,
+        B,
+        stride_x,
+        stride_g,
+        BN: tl.constexpr,
+    ):
         row = tl.program_id(0)
         nidx = tl.program_id(1) * BN + tl.arange(0, BN)  # [BN]
         nm = nidx < B
@@ -148,9 +159,7 @@ def _check(x: torch.Tensor) -> None:
     if x.dtype != torch.float32:
         raise LGNConfigError(f"impl='triton' supports float32 activations, got dtype={x.dtype}")
     if x.device.type != "cuda" and not interpreting():
-        raise LGNConfigError(
-            f"impl='triton' needs CUDA tensors or TRITON_INTERPRET=1, got device={x.device}"
-        )
+        raise LGNConfigError(f"impl='triton' needs CUDA tensors or TRITON_INTERPRET=1, got device={x.device}")
 
 
 class LogicGatesTriton(torch.autograd.Function):
@@ -179,13 +188,11 @@ class LogicGatesTriton(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             grad_x = torch.empty_like(x)  # [in_dim, B]
             grid = (x.shape[0], triton.cdiv(n, BLOCK_N))
-            bwd_x[grid](x, g, coef, ptr, fan_gate, fan_other, fan_side, grad_x,
-                        n, x.stride(0), g.stride(0), BN=BLOCK_N)
+            bwd_x[grid](x, g, coef, ptr, fan_gate, fan_other, fan_side, grad_x, n, x.stride(0), g.stride(0), BN=BLOCK_N)
         if ctx.needs_input_grad[3]:
             grad_coef = torch.empty(out_dim, 4, dtype=torch.float32, device=x.device)
             grid = (triton.cdiv(out_dim, BLOCK_G),)
-            bwd_coef[grid](x, a, b, g, grad_coef, out_dim, n, x.stride(0), g.stride(0),
-                           BG=BLOCK_G, BN=BLOCK_N)
+            bwd_coef[grid](x, a, b, g, grad_coef, out_dim, n, x.stride(0), g.stride(0), BG=BLOCK_G, BN=BLOCK_N)
         return grad_x, None, None, grad_coef, None, None, None, None
 
 

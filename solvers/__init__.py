@@ -5,6 +5,7 @@
 one name -> backend table (:data:`BACKENDS`); :class:`Guidance` is the seam for
 learned search hints.
 """
+
 from .backends import BACKENDS, DEFAULT_BACKEND, FEATURES, Backend, get_backend
 from .core import check_equivalence, model_satisfies, solve_aig, solve_cnf
 from .errors import InternalSolverError, SolverOptionError, UnsupportedFeatureError
@@ -14,8 +15,32 @@ from .proofs import ProofCheck, check_drat, write_proof
 from .result import REASONS, SAT, STATUS_NAMES, UNKNOWN, UNSAT, SolveResult, SolveStats
 from .solver import Solver
 
-__all__ = ["SAT", "UNSAT", "UNKNOWN", "STATUS_NAMES", "REASONS", "SolveResult", "SolveStats",
-           "solve_cnf", "solve_aig", "check_equivalence", "model_satisfies", "Solver", "SolveOptions",
-           "Backend", "BACKENDS", "DEFAULT_BACKEND", "FEATURES", "get_backend", "Guidance",
-           "SearchState", "DecisionPropagator", "ProofCheck", "check_drat", "write_proof",
-           "InternalSolverError", "SolverOptionError", "UnsupportedFeatureError"]
+__all__ = [
+    "SAT",
+    "UNSAT",
+    "UNKNOWN",
+    "STATUS_NAMES",
+    "REASONS",
+    "SolveResult",
+    "SolveStats",
+    "solve_cnf",
+    "solve_aig",
+    "check_equivalence",
+    "model_satisfies",
+    "Solver",
+    "SolveOptions",
+    "Backend",
+    "BACKENDS",
+    "DEFAULT_BACKEND",
+    "FEATURES",
+    "get_backend",
+    "Guidance",
+    "SearchState",
+    "DecisionPropagator",
+    "ProofCheck",
+    "check_drat",
+    "write_proof",
+    "InternalSolverError",
+    "SolverOptionError",
+    "UnsupportedFeatureError",
+]

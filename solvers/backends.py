@@ -25,6 +25,7 @@ minisat22       yes     yes (act.)  yes        yes        no     no          yes
 Asking a backend for a feature it lacks raises :class:`UnsupportedFeatureError` at
 once, naming the backend and the backends that do have the feature.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -32,10 +33,15 @@ from dataclasses import dataclass, fields
 from .errors import SolverOptionError, UnsupportedFeatureError
 
 FEATURES = ("phases", "priorities", "conflicts", "interrupt", "proof", "propagator", "stats")
-FEATURE_WORDS = {"phases": "phase preferences", "priorities": "variable priorities",
-                 "conflicts": "conflict limits", "interrupt": "interrupts",
-                 "proof": "DRAT proofs", "propagator": "external propagators (decision callbacks)",
-                 "stats": "search statistics"}
+FEATURE_WORDS = {
+    "phases": "phase preferences",
+    "priorities": "variable priorities",
+    "conflicts": "conflict limits",
+    "interrupt": "interrupts",
+    "proof": "DRAT proofs",
+    "propagator": "external propagators (decision callbacks)",
+    "stats": "search statistics",
+}
 
 
 @dataclass(frozen=True)
@@ -68,27 +74,61 @@ class Backend:
         if not self.supports(feature):
             others = [b.name for b in BACKENDS.values() if b.supports(feature)]
             hint = f" (supported by {', '.join(others)})" if others else ""
-            raise UnsupportedFeatureError(
-                f"backend {self.name!r} does not support {FEATURE_WORDS[feature]}{hint}")
+            raise UnsupportedFeatureError(f"backend {self.name!r} does not support {FEATURE_WORDS[feature]}{hint}")
 
     def capabilities(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name in FEATURES}
 
 
-BACKENDS: dict[str, Backend] = {b.name: b for b in (
-    Backend("cadical195", "CaDiCaL 1.9.5 (default): proofs, phases, IPASIR-UP decisions",
-            phases=True, priorities=True, conflicts=True, interrupt=False, proof=True,
-            propagator=True, stats=True),
-    Backend("kissat404", "Kissat 4.0.4: fastest on hard instances; no proofs, no phases in pysat",
-            phases=False, priorities=False, conflicts=True, interrupt=False, proof=False,
-            propagator=False, stats=False),
-    Backend("glucose4", "Glucose 4.1: proofs, phases, activities, interrupts",
-            phases=True, priorities=True, conflicts=True, interrupt=True, proof=True,
-            propagator=False, stats=True),
-    Backend("minisat22", "MiniSat 2.2: phases, activities, interrupts",
-            phases=True, priorities=True, conflicts=True, interrupt=True, proof=False,
-            propagator=False, stats=True),
-)}
+BACKENDS: dict[str, Backend] = {
+    b.name: b
+    for b in (
+        Backend(
+            "cadical195",
+            "CaDiCaL 1.9.5 (default): proofs, phases, IPASIR-UP decisions",
+            phases=True,
+            priorities=True,
+            conflicts=True,
+            interrupt=False,
+            proof=True,
+            propagator=True,
+            stats=True,
+        ),
+        Backend(
+            "kissat404",
+            "Kissat 4.0.4: fastest on hard instances; no proofs, no phases in pysat",
+            phases=False,
+            priorities=False,
+            conflicts=True,
+            interrupt=False,
+            proof=False,
+            propagator=False,
+            stats=False,
+        ),
+        Backend(
+            "glucose4",
+            "Glucose 4.1: proofs, phases, activities, interrupts",
+            phases=True,
+            priorities=True,
+            conflicts=True,
+            interrupt=True,
+            proof=True,
+            propagator=False,
+            stats=True,
+        ),
+        Backend(
+            "minisat22",
+            "MiniSat 2.2: phases, activities, interrupts",
+            phases=True,
+            priorities=True,
+            conflicts=True,
+            interrupt=True,
+            proof=False,
+            propagator=False,
+            stats=True,
+        ),
+    )
+}
 DEFAULT_BACKEND = "cadical195"
 
 

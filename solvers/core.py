@@ -23,6 +23,7 @@ that is killed at the deadline.  Inside it, backends with ``interrupt`` are also
 stopped by their own timer at the deadline (and get a short grace to report their
 statistics); the others are simply killed.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -37,13 +38,13 @@ from circuitlab.miter import match_interfaces, miter
 from circuitlab.sim import evaluate
 
 from .backends import get_backend
-from .sweep import sweep as sweep_aig
 from .errors import InternalSolverError
 from .guidance import Guidance
 from .options import SolveOptions
 from .proofs import check_drat, write_proof
 from .result import SAT, UNKNOWN, UNSAT, SolveResult, SolveStats
 from .solver import Solver
+from .sweep import sweep as sweep_aig
 from .watchdog import run_in_child
 
 GRACE_S = 0.25  # after the deadline, an interruptible backend's child may still report
@@ -102,12 +103,13 @@ def _run(make_cnf, verify_sat, opts: SolveOptions, guidance, annotate=None) -> S
         res, to_check = _pipeline(make_cnf, verify_sat, opts, None, guidance, fork=True, annotate=annotate)
     else:
         grace = GRACE_S if deadline is not None and get_backend(opts.backend).interrupt else 0.0
-        out = run_in_child(lambda: _pipeline(make_cnf, verify_sat, opts, deadline, guidance, fork=False,
-                                             annotate=annotate),
-                           None if deadline is None else deadline + grace, opts.memory_mb)
+        out = run_in_child(
+            lambda: _pipeline(make_cnf, verify_sat, opts, deadline, guidance, fork=False, annotate=annotate),
+            None if deadline is None else deadline + grace,
+            opts.memory_mb,
+        )
         if out.reason:
-            res, to_check = SolveResult(UNKNOWN, opts.backend, SolveStats(solve_time=out.wall),
-                                        reason=out.reason), None
+            res, to_check = SolveResult(UNKNOWN, opts.backend, SolveStats(solve_time=out.wall), reason=out.reason), None
         else:
             res, to_check = out.value
     res.stats.total_time = time.monotonic() - start
@@ -116,14 +118,12 @@ def _run(make_cnf, verify_sat, opts: SolveOptions, guidance, annotate=None) -> S
         chk = check_drat(clauses, lines, num_vars)
         res.stats.check_time = chk.time
         if not chk.ok:
-            raise InternalSolverError(f"{opts.backend} answered UNSAT but dratify rejected its proof: "
-                                      f"{chk.reason}")
+            raise InternalSolverError(f"{opts.backend} answered UNSAT but dratify rejected its proof: {chk.reason}")
         res.proof_verified = True
     return res
 
 
-def solve_cnf(cnf: CNF, options: SolveOptions | None = None, guidance: Guidance | None = None,
-              **kw) -> SolveResult:
+def solve_cnf(cnf: CNF, options: SolveOptions | None = None, guidance: Guidance | None = None, **kw) -> SolveResult:
     """Solve a CNF.  A SAT model is checked against every clause before it is returned.
 
     Args:
@@ -141,8 +141,7 @@ def solve_cnf(cnf: CNF, options: SolveOptions | None = None, guidance: Guidance 
     return _run(lambda: (cnf, None), verify, opts, guidance)
 
 
-def solve_aig(aig: AIG, options: SolveOptions | None = None, guidance: Guidance | None = None,
-              **kw) -> SolveResult:
+def solve_aig(aig: AIG, options: SolveOptions | None = None, guidance: Guidance | None = None, **kw) -> SolveResult:
     """Is some output of ``aig`` satisfiable?  A SAT model is simulated on ``aig``.
 
     Args:
@@ -167,8 +166,9 @@ def solve_aig(aig: AIG, options: SolveOptions | None = None, guidance: Guidance 
     return _run(make, verify, opts, guidance)
 
 
-def check_equivalence(a: AIG, b: AIG, options: SolveOptions | None = None,
-                      guidance: Guidance | None = None, sweep: bool = True, **kw) -> SolveResult:
+def check_equivalence(
+    a: AIG, b: AIG, options: SolveOptions | None = None, guidance: Guidance | None = None, sweep: bool = True, **kw
+) -> SolveResult:
     """Combinational equivalence of ``a`` and ``b``: an UNSAT miter means equivalent.
 
     On SAT, ``result.inputs`` is a counterexample over ``a``'s inputs and

@@ -5,6 +5,7 @@ user error: a :class:`~circuitlab.errors.CircuitlabError`, so the CLI prints one
 and exits 2.  An answer that fails its certificate is a bug, never a user error:
 :class:`InternalSolverError`.
 """
+
 from __future__ import annotations
 
 from circuitlab.errors import CircuitlabError

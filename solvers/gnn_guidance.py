@@ -6,6 +6,7 @@ the more likely value as its phase; the rest keep the solver's default.  Learned
 filtering, the other half of CASCAD, needs a clause database we own; PySAT's
 backends do not expose theirs, so it is not done here.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -21,11 +21,12 @@ Observing a variable costs a Python call per assignment of it (see
 plus ``observe``, are observed; a ``decide`` callback without ``observe`` observes
 all variables.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 from pysat.engines import Propagator
@@ -47,7 +48,7 @@ class Guidance:
 
     phases: Sequence[int] = ()
     priorities: Mapping[int, float] | None = None
-    decide: Callable[["SearchState"], int] | None = None
+    decide: Callable[[SearchState], int] | None = None
     observe: Sequence[int] | None = None
 
     def __post_init__(self):
@@ -67,7 +68,7 @@ class Guidance:
                 raise SolverOptionError("observe: variables must be positive")
 
     @classmethod
-    def from_aig(cls, phases=None, priorities=None, decide=None, observe=None) -> "Guidance":
+    def from_aig(cls, phases=None, priorities=None, decide=None, observe=None) -> Guidance:
         """Guidance given per AIG variable, mapped to CNF variables (``v -> v + 1``).
 
         Args:

@@ -5,6 +5,7 @@ Following CaDiCaL's ``options.hpp`` habit, every solver option is declared once,
 ``circuitlab solve`` and ``circuitlab lec``, and the constructor validates values
 (raising :class:`SolverOptionError`, which the CLI prints as one line, exit 2).
 """
+
 from __future__ import annotations
 
 import math
@@ -42,8 +43,9 @@ class SolveOptions:
     """
 
     backend: str = _opt(DEFAULT_BACKEND, "SAT backend: " + ", ".join(BACKENDS) + ".", str, "NAME")
-    timeout: float | None = _opt(None, "Wall-clock limit in seconds for the whole command; UNKNOWN "
-                                       "when it passes.", float, "S")
+    timeout: float | None = _opt(
+        None, "Wall-clock limit in seconds for the whole command; UNKNOWN when it passes.", float, "S"
+    )
     conflicts: int | None = _opt(None, "Conflict limit; UNKNOWN when it is reached.", int, "N")
     proof: str | None = _opt(None, "Write a DRAT proof of an UNSAT answer to FILE.", str, "FILE")
     check_proof: bool = _opt(False, "Check the DRAT proof of an UNSAT answer (dratify).")
@@ -85,7 +87,7 @@ class SolveOptions:
         return asdict(self)
 
     @classmethod
-    def make(cls, options: "SolveOptions | None" = None, **overrides) -> "SolveOptions":
+    def make(cls, options: SolveOptions | None = None, **overrides) -> SolveOptions:
         """``options`` with ``overrides`` applied (keywords named like the fields)."""
         names = {f.name for f in fields(cls)}
         bad = sorted(set(overrides) - names)
@@ -119,8 +121,14 @@ def click_options(command):
             command = click.option(flag, f.name, is_flag=True, help=meta["help"])(command)
         else:
             shown = f" [default: {f.default}]" if f.default is not None else ""
-            command = click.option(flag, f.name, type=meta["click_type"], default=f.default,
-                                   metavar=meta["metavar"], help=meta["help"] + shown)(command)
+            command = click.option(
+                flag,
+                f.name,
+                type=meta["click_type"],
+                default=f.default,
+                metavar=meta["metavar"],
+                help=meta["help"] + shown,
+            )(command)
     return command
 
 

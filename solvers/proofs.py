@@ -8,11 +8,12 @@ clause.  The checker is ``dratify`` (pure Python, forward checking; no code shar
 with the solvers), so an UNSAT answer with a checked proof does not rest on trusting
 CaDiCaL or Glucose.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from circuitlab.fileio import atomic_write
 
@@ -64,5 +65,6 @@ def check_drat(clauses: Iterable[Sequence[int]], proof, num_vars: int = 0) -> Pr
     text = proof if isinstance(proof, str) else proof_text(proof)
     res = dratify.check_proof(formula, text)
     elapsed = time.perf_counter() - start
-    return ProofCheck(bool(res.ok and res.reached_empty), res.steps, res.rup_steps, res.rat_steps,
-                      res.deletions, elapsed, res.reason)
+    return ProofCheck(
+        bool(res.ok and res.reached_empty), res.steps, res.rup_steps, res.rat_steps, res.deletions, elapsed, res.reason
+    )

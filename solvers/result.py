@@ -3,6 +3,7 @@
 Status codes follow the SAT competition: SAT = 10, UNSAT = 20, UNKNOWN = 0 (they are
 also the exit codes of ``circuitlab solve``).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -91,32 +92,46 @@ class SolveResult:
             lines.append(f"c unknown: {self.reason}")
         if self.proof_steps is not None:
             where = f"written to {self.proof_file}, " if self.proof_file else ""
-            checked = (f"verified by dratify in {self.stats.check_time:.3f} s" if self.proof_verified
-                       else "not checked")
+            checked = f"verified by dratify in {self.stats.check_time:.3f} s" if self.proof_verified else "not checked"
             lines.append(f"c DRAT proof: {self.proof_steps} lines, {where}{checked}")
         if self.sweep is not None:
             sw = self.sweep
-            lines.append(f"c sweep: {sw['proved']} of {sw['candidates']} candidate nodes merged "
-                         f"({sw['refuted']} refuted, {sw['undecided']} undecided), miter "
-                         f"{sw['ands_before']} -> {sw['ands_after']} ANDs in {sw['seconds']:.3f} s")
+            lines.append(
+                f"c sweep: {sw['proved']} of {sw['candidates']} candidate nodes merged "
+                f"({sw['refuted']} refuted, {sw['undecided']} undecided), miter "
+                f"{sw['ands_before']} -> {sw['ands_after']} ANDs in {sw['seconds']:.3f} s"
+            )
         st = self.stats
-        counts = [f"{k} {v}" for k, v in (("conflicts", st.conflicts), ("decisions", st.decisions),
-                                          ("propagations", st.propagations)) if v is not None]
-        lines.append(f"c backend {self.backend}, solve {st.solve_time:.3f} s, total {st.total_time:.3f} s"
-                     + "".join(", " + c for c in counts))
+        counts = [
+            f"{k} {v}"
+            for k, v in (("conflicts", st.conflicts), ("decisions", st.decisions), ("propagations", st.propagations))
+            if v is not None
+        ]
+        lines.append(
+            f"c backend {self.backend}, solve {st.solve_time:.3f} s, total {st.total_time:.3f} s"
+            + "".join(", " + c for c in counts)
+        )
         return lines
 
     def to_json(self) -> dict:
-        d = {"status": self.name, "exit_code": self.status, "backend": self.backend,
-             "time_s": round(self.stats.solve_time, 6), "stats": self.stats.to_dict()}
+        d = {
+            "status": self.name,
+            "exit_code": self.status,
+            "backend": self.backend,
+            "time_s": round(self.stats.solve_time, 6),
+            "stats": self.stats.to_dict(),
+        }
         if self.status == UNKNOWN:
             d["reason"] = self.reason
         if self.inputs is not None:
             d["inputs"] = "".join("1" if b else "0" for b in self.inputs)
         if self.proof_steps is not None:
-            d["proof"] = {"file": self.proof_file, "steps": self.proof_steps,
-                          "verified": self.proof_verified,
-                          "check_time_s": None if self.stats.check_time is None else round(self.stats.check_time, 6)}
+            d["proof"] = {
+                "file": self.proof_file,
+                "steps": self.proof_steps,
+                "verified": self.proof_verified,
+                "check_time_s": None if self.stats.check_time is None else round(self.stats.check_time, 6),
+            }
         if self.sweep is not None:
             d["sweep"] = self.sweep
         return d

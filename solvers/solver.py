@@ -21,6 +21,7 @@ Example::
         if res.status == UNSAT:
             lines = s.proof()
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,8 @@ import select
 import signal
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from typing import Iterable, Sequence
 
 from pysat.formula import CNF
 from pysat.solvers import Solver as PysatSolver
@@ -96,8 +97,14 @@ class Solver:
         guidance: a :class:`~circuitlab.solvers.guidance.Guidance`.
     """
 
-    def __init__(self, backend: str = DEFAULT_BACKEND, clauses: Iterable[Sequence[int]] | CNF = (),
-                 *, proof: bool = False, guidance: Guidance | None = None):
+    def __init__(
+        self,
+        backend: str = DEFAULT_BACKEND,
+        clauses: Iterable[Sequence[int]] | CNF = (),
+        *,
+        proof: bool = False,
+        guidance: Guidance | None = None,
+    ):
         self.backend = get_backend(backend)
         if proof:
             self.backend.require("proof")
@@ -115,7 +122,7 @@ class Solver:
         self.add_clauses(clauses)
 
     # ---- lifetime ----------------------------------------------------------
-    def __enter__(self) -> "Solver":
+    def __enter__(self) -> Solver:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -151,8 +158,14 @@ class Solver:
         self.num_vars = top
 
     # ---- solving -----------------------------------------------------------
-    def solve(self, *, deadline: float | None = None, conflicts: int | None = None,
-              memory_mb: float | None = None, fork: bool = True) -> SolveResult:
+    def solve(
+        self,
+        *,
+        deadline: float | None = None,
+        conflicts: int | None = None,
+        memory_mb: float | None = None,
+        fork: bool = True,
+    ) -> SolveResult:
         """Solve under the limits.
 
         Args:
@@ -183,8 +196,9 @@ class Solver:
         else:
             timer_deadline = deadline if self.backend.interrupt else None
             outcome = self._search(timer_deadline, conflicts, in_child=False)
-        return SolveResult(outcome["status"], self.backend.name, outcome["stats"],
-                           model=outcome["model"], reason=outcome["reason"])
+        return SolveResult(
+            outcome["status"], self.backend.name, outcome["stats"], model=outcome["model"], reason=outcome["reason"]
+        )
 
     def _search(self, deadline: float | None, conflicts: int | None, in_child: bool) -> dict:
         """One ``solve_limited`` call, here or in the watchdog's child; picklable result."""
@@ -202,6 +216,7 @@ class Solver:
                 # pysat's own SIGINT handler stops the search and raises PysolversError
                 res = s.solve_limited()
             else:  # an interruptible backend: a timer thread stops it at the deadline
+
                 def stop():
                     fired.set()
                     s.interrupt()

@@ -20,6 +20,7 @@ miter output usually becomes constant 0, so the final check is trivial.  Every m
 backed by an UNSAT answer, so the result is equivalent to the input; pairs whose query
 ran out of budget are simply not merged.
 """
+
 from __future__ import annotations
 
 import time
@@ -88,9 +89,16 @@ class _Classes:
         self._rebuild()
 
 
-def sweep(aig: AIG, *, backend: str = "minisat22", words: int = 64, conflicts: int = 1000,
-          max_conflicts: int | None = None, deadline: float | None = None,
-          seed: int = 0) -> tuple[AIG, SweepStats]:
+def sweep(
+    aig: AIG,
+    *,
+    backend: str = "minisat22",
+    words: int = 64,
+    conflicts: int = 1000,
+    max_conflicts: int | None = None,
+    deadline: float | None = None,
+    seed: int = 0,
+) -> tuple[AIG, SweepStats]:
     """Merge the equivalent nodes of a combinational ``aig``.
 
     Args:
@@ -124,8 +132,9 @@ def sweep(aig: AIG, *, backend: str = "minisat22", words: int = 64, conflicts: i
             r = int(classes.rep[v])
             if r == v:
                 continue
-            if (deadline is not None and time.monotonic() > deadline) or \
-                    (max_conflicts is not None and stats.conflicts >= max_conflicts):
+            if (deadline is not None and time.monotonic() > deadline) or (
+                max_conflicts is not None and stats.conflicts >= max_conflicts
+            ):
                 stats.complete = False
                 break
             stats.candidates += 1

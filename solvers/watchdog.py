@@ -11,6 +11,7 @@ A memory limit is an ``RLIMIT_AS`` on the child: the child's current address spa
 plus ``memory_mb``.  Running out shows as a ``MemoryError`` or as the child dying
 (C++ ``bad_alloc`` aborts); both are reported as ``"memory"``.
 """
+
 from __future__ import annotations
 
 import math
@@ -85,7 +86,7 @@ def _child_main(fn, conn, deadline, memory_mb):
         conn.send(msg)
     except MemoryError:
         conn.send(("memory", None))
-    except Exception as e:  # an unpicklable result or exception
+    except Exception as e:  # noqa: BLE001 - an unpicklable result or exception
         conn.send(("error", RuntimeError(f"watchdog child could not send its result: {e!r}")))
     conn.close()
 

@@ -1,4 +1,5 @@
 """Shared fixtures: the external tools ABC and yosys (required in CI)."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Helpers shared by tests: paths, the EPFL suite, random AIGs (import as ``from helpers import ...``)."""
+
 from __future__ import annotations
 
 from pathlib import Path

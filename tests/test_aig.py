@@ -4,7 +4,6 @@ import pytest
 from circuitlab.aig import AIG, AIGBuilder
 from circuitlab.errors import CircuitError
 from circuitlab.sim import evaluate, naive_evaluate
-
 from helpers import random_aig
 
 

@@ -1,4 +1,5 @@
 """AIGER round-trips: random AIGs (hypothesis), symbols, comments, py-aiger, EPFL with ABC cec."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -7,7 +8,6 @@ from hypothesis import strategies as st
 from circuitlab.aig import AIG
 from circuitlab.aiger import aiger_bytes, from_pyaiger, parse_aiger, read_aiger, to_pyaiger, write_aiger
 from circuitlab.sim import evaluate
-
 from helpers import EXAMPLES, epfl_files, random_aig
 
 
@@ -20,8 +20,14 @@ def same(a: AIG, b: AIG):
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 10**6), n_in=st.integers(0, 8), n_and=st.integers(0, 80),
-       n_out=st.integers(0, 5), latches=st.integers(0, 3), binary=st.booleans())
+@given(
+    seed=st.integers(0, 10**6),
+    n_in=st.integers(0, 8),
+    n_and=st.integers(0, 80),
+    n_out=st.integers(0, 5),
+    latches=st.integers(0, 3),
+    binary=st.booleans(),
+)
 def test_random_roundtrip(seed, n_in, n_and, n_out, latches, binary):
     if n_in + latches == 0:
         n_and = 0

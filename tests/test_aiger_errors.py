@@ -1,4 +1,5 @@
 """Malformed AIGER: one typed error naming the file and line or byte offset; fuzzing."""
+
 import subprocess
 import sys
 
@@ -9,12 +10,12 @@ from hypothesis import strategies as st
 
 from circuitlab.aiger import aiger_bytes, parse_aiger, read_aiger
 from circuitlab.errors import AigerFormatError
-
 from helpers import EXAMPLES, random_aig
+
 
 def _truncated() -> bytes:
     data = aiger_bytes(random_aig(1, 6, 40, 2))
-    return data[:data.index(b"i0 ") - 5]  # cut inside the binary AND section
+    return data[: data.index(b"i0 ") - 5]  # cut inside the binary AND section
 
 
 GOOD_AAG = b"aag 3 2 0 1 1\n2\n4\n6\n6 4 2\ni0 x\ni1 y\no0 z\n"
@@ -59,8 +60,9 @@ def test_bad_input_raises_typed_error(name, tmp_path):
 def test_cli_one_line_exit_2(name, tmp_path):
     path = tmp_path / f"{name}.aig"
     path.write_bytes(CASES[name][0])
-    r = subprocess.run([sys.executable, "-m", "circuitlab.cli", "info", str(path)],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "circuitlab.cli", "info", str(path)], capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 2
     assert r.stdout == ""
     lines = r.stderr.strip().splitlines()
@@ -77,9 +79,14 @@ SEEDS.append((EXAMPLES / "ctrl.aig").read_bytes())
 
 
 @settings(max_examples=400, deadline=None)
-@given(base=st.sampled_from(SEEDS), edits=st.lists(
-    st.tuples(st.integers(0, 10**6), st.integers(0, 255), st.sampled_from(["set", "del", "ins", "cut"])),
-    min_size=1, max_size=4))
+@given(
+    base=st.sampled_from(SEEDS),
+    edits=st.lists(
+        st.tuples(st.integers(0, 10**6), st.integers(0, 255), st.sampled_from(["set", "del", "ins", "cut"])),
+        min_size=1,
+        max_size=4,
+    ),
+)
 def test_fuzz_only_typed_errors(base, edits):
     data = bytearray(base)
     for pos, byte, op in edits:

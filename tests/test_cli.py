@@ -1,4 +1,5 @@
 """The CLI end to end: info/convert/sim/cnf/miter/solve/lec, JSON, exit codes, errors."""
+
 import json
 import subprocess
 import sys
@@ -6,13 +7,13 @@ import sys
 import pytest
 
 from circuitlab.aiger import read_aiger
-
 from helpers import EXAMPLES
 
 
 def run(*args, timeout=120):
-    r = subprocess.run([sys.executable, "-m", "circuitlab.cli", *map(str, args)],
-                       capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(
+        [sys.executable, "-m", "circuitlab.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
     return r.returncode, r.stdout, r.stderr
 
 
@@ -41,7 +42,9 @@ def test_lec_equivalent_and_buggy(name):
     assert rc == 1 and res["verdict"] == "NOT EQUIVALENT"
     # the counterexample really separates the circuits: re-check by simulation here
     import numpy as np
+
     from circuitlab.sim import evaluate
+
     a, b = read_aiger(EXAMPLES / f"{name}.aig"), read_aiger(EXAMPLES / f"{name}_bug.aig")
     vec = np.array([c == "1" for c in res["counterexample"]])
     assert (evaluate(a, vec) != evaluate(b, vec)).any()
@@ -68,14 +71,17 @@ def test_sim_vectors():
     assert rc == 0 and json.loads(out)["exact"] is True
 
 
-@pytest.mark.parametrize("args", [
-    ["info", "/nonexistent.aig"],
-    ["convert", str(EXAMPLES / "ctrl.aig"), "x.xyz"],
-    ["solve", str(EXAMPLES / "ctrl.aig"), "--timeout", "-1"],
-    ["sim", str(EXAMPLES / "ctrl.aig"), "-i", "01"],
-    ["info", "--no-such-flag"],
-    ["no-such-command"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["info", "/nonexistent.aig"],
+        ["convert", str(EXAMPLES / "ctrl.aig"), "x.xyz"],
+        ["solve", str(EXAMPLES / "ctrl.aig"), "--timeout", "-1"],
+        ["sim", str(EXAMPLES / "ctrl.aig"), "-i", "01"],
+        ["info", "--no-such-flag"],
+        ["no-such-command"],
+    ],
+)
 def test_errors_are_one_line_exit_2(args):
     rc, out, err = run(*args)
     assert rc == 2, (out, err)

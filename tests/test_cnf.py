@@ -1,4 +1,5 @@
 """CNF encodings: equisatisfiable with the circuit; models map to inputs that set the output."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,7 +10,6 @@ from circuitlab.aig import AIGBuilder
 from circuitlab.cnf import dimacs_text, encode, parse_dimacs, read_dimacs, write_dimacs
 from circuitlab.errors import CircuitError, DimacsFormatError
 from circuitlab.sim import evaluate, exhaustive_patterns, simulate_outputs
-
 from helpers import random_aig
 
 
@@ -17,12 +17,18 @@ def brute_force_sat(aig, k=None) -> bool:
     outs = simulate_outputs(aig, exhaustive_patterns(aig.num_inputs))
     if aig.num_inputs < 6:
         outs &= np.uint64((1 << (1 << aig.num_inputs)) - 1)
-    return bool((outs if k is None else outs[k:k + 1]).any())
+    return bool((outs if k is None else outs[k : k + 1]).any())
 
 
 @settings(max_examples=80, deadline=None)
-@given(seed=st.integers(0, 10**6), n_in=st.integers(1, 8), n_and=st.integers(1, 50),
-       n_out=st.integers(1, 3), method=st.sampled_from(["tseitin", "pg"]), single=st.booleans())
+@given(
+    seed=st.integers(0, 10**6),
+    n_in=st.integers(1, 8),
+    n_and=st.integers(1, 50),
+    n_out=st.integers(1, 3),
+    method=st.sampled_from(["tseitin", "pg"]),
+    single=st.booleans(),
+)
 def test_equisatisfiable_and_models_verified(seed, n_in, n_and, n_out, method, single):
     aig = random_aig(seed, n_in, n_and, n_out)
     k = 0 if single else None
@@ -59,16 +65,19 @@ def test_dimacs_roundtrip(tmp_path):
     assert dimacs_text(back).startswith("p cnf")
 
 
-@pytest.mark.parametrize("text,msg", [
-    ("p cnf x 2\n1 0\n", "bad header"),
-    ("p cnf 2\n1 0\n", "bad header"),
-    ("1 2 0\n", "before the 'p cnf' header"),
-    ("p cnf 2 1\n1 a 0\n", "bad literal"),
-    ("p cnf 2 1\n1 3 0\n", "exceeds"),
-    ("p cnf 2 2\n1 2 0\n", "header says 2 clauses"),
-    ("p cnf 2 1\n1 2\n", "not terminated"),
-    ("", "missing 'p cnf' header"),
-])
+@pytest.mark.parametrize(
+    "text,msg",
+    [
+        ("p cnf x 2\n1 0\n", "bad header"),
+        ("p cnf 2\n1 0\n", "bad header"),
+        ("1 2 0\n", "before the 'p cnf' header"),
+        ("p cnf 2 1\n1 a 0\n", "bad literal"),
+        ("p cnf 2 1\n1 3 0\n", "exceeds"),
+        ("p cnf 2 2\n1 2 0\n", "header says 2 clauses"),
+        ("p cnf 2 1\n1 2\n", "not terminated"),
+        ("", "missing 'p cnf' header"),
+    ],
+)
 def test_malformed_dimacs(text, msg):
     with pytest.raises(DimacsFormatError, match=msg):
         parse_dimacs(text, "f.cnf")

@@ -3,17 +3,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from circuitlab.aiger import read_aiger
 from circuitlab.aig import AIGBuilder
+from circuitlab.aiger import read_aiger
 from circuitlab.compiled import CompiledAIG, pack_bool, xor_pairs
 from circuitlab.sim import evaluate, pack_vectors, random_patterns, simulate_outputs
-
 from helpers import EXAMPLES, random_aig
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 10**6), n_in=st.integers(1, 10), n_and=st.integers(0, 120),
-       words=st.integers(1, 40))
+@given(seed=st.integers(0, 10**6), n_in=st.integers(1, 10), n_and=st.integers(0, 120), words=st.integers(1, 40))
 def test_compiled_equals_numpy_simulation(seed, n_in, n_and, words):
     aig = random_aig(seed, n_in, n_and, 4)
     pats = random_patterns(n_in, words, seed)

@@ -6,7 +6,6 @@ from circuitlab.errors import InterfaceMismatchError
 from circuitlab.miter import match_interfaces, miter
 from circuitlab.mutate import observable_mutation
 from circuitlab.sim import evaluate
-
 from helpers import random_aig
 
 

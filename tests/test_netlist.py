@@ -4,15 +4,27 @@ import pytest
 from circuitlab.errors import CircuitError
 from circuitlab.netlist import Netlist, gate_truth
 from circuitlab.sim import evaluate
-
 from helpers import random_aig
 
 # difflogic's real-valued relaxations, evaluated on {0,1}: the numbering reference
-DIFFLOGIC = [lambda a, b: 0 * a, lambda a, b: a * b, lambda a, b: a - a * b, lambda a, b: a,
-             lambda a, b: b - a * b, lambda a, b: b, lambda a, b: a + b - 2 * a * b,
-             lambda a, b: a + b - a * b, lambda a, b: 1 - (a + b - a * b),
-             lambda a, b: 1 - (a + b - 2 * a * b), lambda a, b: 1 - b, lambda a, b: 1 - b + a * b,
-             lambda a, b: 1 - a, lambda a, b: 1 - a + a * b, lambda a, b: 1 - a * b, lambda a, b: 0 * a + 1]
+DIFFLOGIC = [
+    lambda a, b: 0 * a,
+    lambda a, b: a * b,
+    lambda a, b: a - a * b,
+    lambda a, b: a,
+    lambda a, b: b - a * b,
+    lambda a, b: b,
+    lambda a, b: a + b - 2 * a * b,
+    lambda a, b: a + b - a * b,
+    lambda a, b: 1 - (a + b - a * b),
+    lambda a, b: 1 - (a + b - 2 * a * b),
+    lambda a, b: 1 - b,
+    lambda a, b: 1 - b + a * b,
+    lambda a, b: 1 - a,
+    lambda a, b: 1 - a + a * b,
+    lambda a, b: 1 - a * b,
+    lambda a, b: 0 * a + 1,
+]
 
 
 def all_gates_netlist():
@@ -50,7 +62,10 @@ def test_each_gate_lowers_to_fewest_ands(op):
     net.add_output(net.add_gate(op, a, b))
     aig = net.to_aig()
     vec = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], bool)
-    assert evaluate(aig, vec)[:, 0].astype(int).tolist() == DIFFLOGIC[op](vec[:, 0].astype(int), vec[:, 1].astype(int)).tolist()
+    assert (
+        evaluate(aig, vec)[:, 0].astype(int).tolist()
+        == DIFFLOGIC[op](vec[:, 0].astype(int), vec[:, 1].astype(int)).tolist()
+    )
     ones = bin(op).count("1")
     assert aig.num_ands == {0: 0, 1: 1, 2: 3 if op in (6, 9) else 0, 3: 1, 4: 0}[ones]  # 2: XOR or a literal
 

@@ -5,9 +5,17 @@ from hypothesis import strategies as st
 
 from circuitlab.aiger import read_aiger
 from circuitlab.errors import CircuitError
-from circuitlab.sim import (cop_probabilities, evaluate, exhaustive_patterns, naive_evaluate, pack_vectors,
-                            signal_probabilities, simulate, unpack_words, window_probabilities)
-
+from circuitlab.sim import (
+    cop_probabilities,
+    evaluate,
+    exhaustive_patterns,
+    naive_evaluate,
+    pack_vectors,
+    signal_probabilities,
+    simulate,
+    unpack_words,
+    window_probabilities,
+)
 from helpers import EXAMPLES, random_aig
 
 
@@ -53,6 +61,7 @@ def test_signal_probabilities_random_close_to_exact():
 def test_cop_is_exact_on_trees():
     # fanout-free circuit: COP is exact
     from circuitlab.aig import AIGBuilder
+
     b = AIGBuilder()
     x = [b.input() for _ in range(4)]
     b.output(b.or_(b.and_(x[0], x[1]), b.and_(x[2] ^ 1, x[3])))
@@ -62,6 +71,7 @@ def test_cop_is_exact_on_trees():
 
 def _xor_chain(n):
     from circuitlab.aig import AIGBuilder
+
     b = AIGBuilder()
     x = [b.input() for _ in range(n)]
     acc = x[0]

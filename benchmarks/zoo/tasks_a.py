@@ -11,6 +11,7 @@ generator) and procedurally generated streams/sequences only; nothing is downloa
 Everything runs on the CPU; seeds are fixed, so results are deterministic on one
 machine.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,11 +38,18 @@ from circuitlab.zoo.mittag_leffler import MittagLefflerActivation, mittag_leffle
 from circuitlab.zoo.shift_gelu import LambdaShiftGELU
 
 
-def _row(module: str, task: str, metric: str, ours: float, baseline: float | None, reproduced: bool,
-         note: str = "") -> dict:
-    return {"module": module, "task": task, "metric": metric, "ours": float(ours),
-            "baseline": None if baseline is None else float(baseline), "reproduced": bool(reproduced),
-            "note": note}
+def _row(
+    module: str, task: str, metric: str, ours: float, baseline: float | None, reproduced: bool, note: str = ""
+) -> dict:
+    return {
+        "module": module,
+        "task": task,
+        "metric": metric,
+        "ours": float(ours),
+        "baseline": None if baseline is None else float(baseline),
+        "reproduced": bool(reproduced),
+        "note": note,
+    }
 
 
 def _digits_split(seed: int = 0):
@@ -49,8 +57,7 @@ def _digits_split(seed: int = 0):
     from sklearn.model_selection import train_test_split
 
     d = load_digits()
-    xtr, xte, ytr, yte = train_test_split(d.data / 16.0, d.target, test_size=0.3, random_state=seed,
-                                          stratify=d.target)
+    xtr, xte, ytr, yte = train_test_split(d.data / 16.0, d.target, test_size=0.3, random_state=seed, stratify=d.target)
     f = lambda a: torch.tensor(a, dtype=torch.float32)  # noqa: E731
     return f(xtr), torch.tensor(ytr), f(xte), torch.tensor(yte)
 
@@ -60,8 +67,7 @@ def _fit_perceptron(model: GatedPerceptron, x: torch.Tensor, y: torch.Tensor, st
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     for _ in range(steps):
         a = model(x)
-        loss = F.binary_cross_entropy_with_logits(a[:, 0], y.float()) if a.shape[1] == 1 \
-            else F.cross_entropy(a, y)
+        loss = F.binary_cross_entropy_with_logits(a[:, 0], y.float()) if a.shape[1] == 1 else F.cross_entropy(a, y)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -98,24 +104,43 @@ def perceptron_dataset(name: str, features: tuple[int, ...], splits: int = 5, st
         f = lambda a: torch.tensor((a - mu) / sd, dtype=torch.float32)  # noqa: E731
         for key, gated in (("gated", True), ("plain", False)):
             torch.manual_seed(split)
-            m = _fit_perceptron(GatedPerceptron(len(features), n_out, gated=gated), f(xtr), torch.tensor(ytr),
-                                steps, lr=0.05)
+            m = _fit_perceptron(
+                GatedPerceptron(len(features), n_out, gated=gated), f(xtr), torch.tensor(ytr), steps, lr=0.05
+            )
             accs[key].append(float((m.predict(f(xte)) == torch.tensor(yte)).float().mean()))
     return {k: float(np.mean(v)) for k, v in accs.items()}
 
 
 def task_gated_perceptron(quick: bool) -> list[dict]:
     xor = perceptron_xor()
-    rows = [_row("gated_perceptron", "XOR (4 points)", "train accuracy", xor["gated"], xor["plain"],
-                 xor["gated"] == 1.0 and xor["plain"] <= 0.75,
-                 "a linear unit is at most 3/4 right on XOR; the product input makes it separable")]
+    rows = [
+        _row(
+            "gated_perceptron",
+            "XOR (4 points)",
+            "train accuracy",
+            xor["gated"],
+            xor["plain"],
+            xor["gated"] == 1.0 and xor["plain"] <= 0.75,
+            "a linear unit is at most 3/4 right on XOR; the product input makes it separable",
+        )
+    ]
     splits, steps = (2, 400) if quick else (5, 1000)
-    for name, feats, label in (("iris", (0, 1), "iris, sepal length+width, 3 classes"),
-                               ("breast_cancer", (0, 1), "breast cancer, mean radius+texture")):
+    for name, feats, label in (
+        ("iris", (0, 1), "iris, sepal length+width, 3 classes"),
+        ("breast_cancer", (0, 1), "breast cancer, mean radius+texture"),
+    ):
         r = perceptron_dataset(name, feats, splits, steps)
-        rows.append(_row("gated_perceptron", label, f"test accuracy (mean of {splits} splits)", r["gated"],
-                         r["plain"], r["gated"] >= r["plain"] - 0.01,
-                         "2-feature decision boundary as in the paper; gain over the plain perceptron is small"))
+        rows.append(
+            _row(
+                "gated_perceptron",
+                label,
+                f"test accuracy (mean of {splits} splits)",
+                r["gated"],
+                r["plain"],
+                r["gated"] >= r["plain"] - 0.01,
+                "2-feature decision boundary as in the paper; gain over the plain perceptron is small",
+            )
+        )
     return rows
 
 
@@ -146,12 +171,30 @@ def mittag_leffler_gradcheck() -> bool:
 
 def task_mittag_leffler(quick: bool) -> list[dict]:
     errs = mittag_leffler_reproduction()
-    rows = [_row("mittag_leffler", f"alpha=beta=1 preset vs torch.{name} on [-30, 30]", "max abs error (float64)",
-                 err, 1e-6, err <= 1e-6, "contour integral for z<0, series/asymptote for z>=0")
-            for name, err in errs.items()]
+    rows = [
+        _row(
+            "mittag_leffler",
+            f"alpha=beta=1 preset vs torch.{name} on [-30, 30]",
+            "max abs error (float64)",
+            err,
+            1e-6,
+            err <= 1e-6,
+            "contour integral for z<0, series/asymptote for z>=0",
+        )
+        for name, err in errs.items()
+    ]
     ok = mittag_leffler_gradcheck()
-    rows.append(_row("mittag_leffler", "gradcheck of dE/dz, dE/dalpha, dE/dbeta", "passed (1/0)", float(ok), 1.0, ok,
-                     "custom backward vs finite differences, 5 (alpha, beta) pairs x 7 z in all branches"))
+    rows.append(
+        _row(
+            "mittag_leffler",
+            "gradcheck of dE/dz, dE/dalpha, dE/dbeta",
+            "passed (1/0)",
+            float(ok),
+            1.0,
+            ok,
+            "custom backward vs finite differences, 5 (alpha, beta) pairs x 7 z in all branches",
+        )
+    )
     return rows
 
 
@@ -184,8 +227,9 @@ class _GCNet(nn.Module):
         return self.stage2(z)[:, 0], stop
 
 
-def gated_compression_stream(steps: int = 600, seed: int = 0, sparsity: float = 2.0,
-                             keep_recall: float = 0.99, n_test: int = 20000) -> dict[str, float]:
+def gated_compression_stream(
+    steps: int = 600, seed: int = 0, sparsity: float = 2.0, keep_recall: float = 0.99, n_test: int = 20000
+) -> dict[str, float]:
     """Train stage1 -> GC -> stage2 jointly; pick the early-stop threshold on a validation
     stream so that ``keep_recall`` of its positives pass; report on a test stream."""
     torch.manual_seed(seed)
@@ -195,9 +239,12 @@ def gated_compression_stream(steps: int = 600, seed: int = 0, sparsity: float = 
     for _ in range(steps):
         x, y = always_on_stream(256, g)
         out, stop = net(x)
-        w = 1 + 9 * y                                                        # rebalance the rare positives
-        loss = F.binary_cross_entropy_with_logits(out, y, weight=w) + \
-            F.binary_cross_entropy_with_logits(stop, y, weight=w) + sparsity * net.gc.penalty()
+        w = 1 + 9 * y  # rebalance the rare positives
+        loss = (
+            F.binary_cross_entropy_with_logits(out, y, weight=w)
+            + F.binary_cross_entropy_with_logits(stop, y, weight=w)
+            + sparsity * net.gc.penalty()
+        )
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -209,10 +256,12 @@ def gated_compression_stream(steps: int = 600, seed: int = 0, sparsity: float = 
         out, stop = net(xt)
         stopped = GatedCompression.stop_mask(stop, tau)
         pos = yt == 1
-        return {"neg_stopped": float(stopped[~pos].float().mean()),
-                "recall_full": float((out[pos] > 0).float().mean()),
-                "recall_early_stop": float(((out > 0) & ~stopped)[pos].float().mean()),
-                "compression": net.gc.compression()}
+        return {
+            "neg_stopped": float(stopped[~pos].float().mean()),
+            "recall_full": float((out[pos] > 0).float().mean()),
+            "recall_early_stop": float(((out > 0) & ~stopped)[pos].float().mean()),
+            "compression": net.gc.compression(),
+        }
 
 
 def task_gated_compression(quick: bool) -> list[dict]:
@@ -220,20 +269,44 @@ def task_gated_compression(quick: bool) -> list[dict]:
     rs = [gated_compression_stream(steps=600, seed=s) for s in seeds]
     m = {k: float(np.mean([r[k] for r in rs])) for k in rs[0]}
     return [
-        _row("gated_compression", "always-on stream (5% pos, 20% hard neg)", "negatives stopped early",
-             m["neg_stopped"], 0.0, m["neg_stopped"] >= 0.8,
-             f"baseline: no GC layer, every sample runs stage 2; {len(seeds)} seed(s)"),
-        _row("gated_compression", "always-on stream (5% pos, 20% hard neg)", "recall on positives (with early stop)",
-             m["recall_early_stop"], m["recall_full"], m["recall_early_stop"] >= m["recall_full"] - 0.02,
-             "baseline: same model without early stopping"),
-        _row("gated_compression", "always-on stream (5% pos, 20% hard neg)", "fraction of features gated to 0",
-             m["compression"], 0.0, m["compression"] >= 0.25, "L1 gate penalty, weight 2"),
+        _row(
+            "gated_compression",
+            "always-on stream (5% pos, 20% hard neg)",
+            "negatives stopped early",
+            m["neg_stopped"],
+            0.0,
+            m["neg_stopped"] >= 0.8,
+            f"baseline: no GC layer, every sample runs stage 2; {len(seeds)} seed(s)",
+        ),
+        _row(
+            "gated_compression",
+            "always-on stream (5% pos, 20% hard neg)",
+            "recall on positives (with early stop)",
+            m["recall_early_stop"],
+            m["recall_full"],
+            m["recall_early_stop"] >= m["recall_full"] - 0.02,
+            "baseline: same model without early stopping",
+        ),
+        _row(
+            "gated_compression",
+            "always-on stream (5% pos, 20% hard neg)",
+            "fraction of features gated to 0",
+            m["compression"],
+            0.0,
+            m["compression"] >= 0.25,
+            "L1 gate penalty, weight 2",
+        ),
     ]
 
 
 # --------------------------------------------------------------------------- GLU variants
-def glu_regression(steps: int = 1500, n_train: int = 1024, seeds: tuple[int, ...] = (0, 1, 2), d_ff: int = 64,
-                   variants: tuple[str, ...] = GLU_VARIANTS) -> dict[str, float]:
+def glu_regression(
+    steps: int = 1500,
+    n_train: int = 1024,
+    seeds: tuple[int, ...] = (0, 1, 2),
+    d_ff: int = 64,
+    variants: tuple[str, ...] = GLU_VARIANTS,
+) -> dict[str, float]:
     """Friedman #1 regression (10 inputs, no noise): test MSE on standardised targets of a
     ReLU FFN (width ``d_ff``) and GLU-variant FFNs of matched parameter count."""
     from sklearn.datasets import make_friedman1
@@ -267,8 +340,18 @@ def glu_regression(steps: int = 1500, n_train: int = 1024, seeds: tuple[int, ...
 def task_glu(quick: bool) -> list[dict]:
     r = glu_regression(steps=600 if quick else 1500, seeds=(0,) if quick else (0, 1, 2))
     note = f"Friedman #1, params ReLU {int(r['params_relu'])} vs GLU {int(r['params_glu'])}"
-    return [_row("glu_ffn", f"{v} FFN vs ReLU FFN, equal params", "test MSE (standardised)", r[v], r["relu"],
-                 r[v] < r["relu"], note) for v in GLU_VARIANTS]
+    return [
+        _row(
+            "glu_ffn",
+            f"{v} FFN vs ReLU FFN, equal params",
+            "test MSE (standardised)",
+            r[v],
+            r["relu"],
+            r[v] < r["relu"],
+            note,
+        )
+        for v in GLU_VARIANTS
+    ]
 
 
 # --------------------------------------------------------------------------- GateSkip
@@ -289,9 +372,14 @@ class _SkipNet(nn.Module):
         self.emb = nn.Linear(8, d)
         # LayerNorm on the branch output pins its scale, so the gate alone sets the contribution
         self.blocks = nn.ModuleList(
-            GateSkipResidual(nn.Sequential(nn.Linear(d, 2 * d), nn.ReLU(), nn.Linear(2 * d, d),
-                                           nn.LayerNorm(d, elementwise_affine=False)), d)
-            for _ in range(layers))
+            GateSkipResidual(
+                nn.Sequential(
+                    nn.Linear(d, 2 * d), nn.ReLU(), nn.Linear(2 * d, d), nn.LayerNorm(d, elementwise_affine=False)
+                ),
+                d,
+            )
+            for _ in range(layers)
+        )
         self.out = nn.Linear(d, 1)
 
     def forward(self, x, budget=None, mode="gate", gen=None):
@@ -301,8 +389,9 @@ class _SkipNet(nn.Module):
         return self.out(h)[..., 0]
 
 
-def gateskip_sequence(steps: int = 600, seed: int = 0, budgets: tuple[float, ...] = (0.4,),
-                      penalty: float = 1.0) -> dict[str, float]:
+def gateskip_sequence(
+    steps: int = 600, seed: int = 0, budgets: tuple[float, ...] = (0.4,), penalty: float = 1.0
+) -> dict[str, float]:
     """Train with full compute and a gate penalty; then token accuracy with a per-layer budget,
     skipping by gate rank vs at random. Keys: ``full``, ``gate@rho``, ``random@rho``."""
     torch.manual_seed(seed)
@@ -330,15 +419,24 @@ def task_gateskip(quick: bool) -> list[dict]:
     budgets = (0.25, 0.4, 0.6)
     rs = [gateskip_sequence(seed=s, budgets=budgets) for s in seeds]
     m = {k: float(np.mean([r[k] for r in rs])) for k in rs[0]}
-    return [_row("gateskip", f"token task (30% hard tokens), budget {rho} per layer", "token accuracy",
-                 m[f"gate@{rho}"], m[f"random@{rho}"], m[f"gate@{rho}"] > m[f"random@{rho}"],
-                 f"baseline: random skipping at the same budget; full compute {m['full']:.3f}; {len(seeds)} seed(s)")
-            for rho in budgets]
+    return [
+        _row(
+            "gateskip",
+            f"token task (30% hard tokens), budget {rho} per layer",
+            "token accuracy",
+            m[f"gate@{rho}"],
+            m[f"random@{rho}"],
+            m[f"gate@{rho}"] > m[f"random@{rho}"],
+            f"baseline: random skipping at the same budget; full compute {m['full']:.3f}; {len(seeds)} seed(s)",
+        )
+        for rho in budgets
+    ]
 
 
 # --------------------------------------------------------------------------- GateON
-def gateon_permuted_digits(n_tasks: int = 3, epochs: int = 5, hidden: int = 256, seed: int = 0,
-                           lr: float = 0.05) -> dict[str, np.ndarray]:
+def gateon_permuted_digits(
+    n_tasks: int = 3, epochs: int = 5, hidden: int = 256, seed: int = 0, lr: float = 0.05
+) -> dict[str, np.ndarray]:
     """Sequential permuted-digits tasks (task 0 unpermuted). Returns accuracy matrices
     ``A[t, s]`` (after training task t, tested on task s) for GateON and plain SGD."""
     xtr, ytr, xte, yte = _digits_split()
@@ -357,11 +455,11 @@ def gateon_permuted_digits(n_tasks: int = 3, epochs: int = 5, hidden: int = 256,
         acc = np.zeros((n_tasks, n_tasks))
         for t in range(n_tasks):
             xt = xtr[:, perms[t]]
-            opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)   # fresh optimizer per task
+            opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)  # fresh optimizer per task
             for _ in range(epochs):
                 idx = torch.randperm(len(xt), generator=g)
                 for b in range(0, len(xt), 32):
-                    i = idx[b:b + 32]
+                    i = idx[b : b + 32]
                     loss = F.cross_entropy(fwd(xt[i], t), ytr[i])
                     opt.zero_grad()
                     loss.backward()
@@ -384,16 +482,23 @@ def task_gateon(quick: bool) -> list[dict]:
     old_g, old_s = float(ga[-1, :-1].mean()), float(sa[-1, :-1].mean())
     first_g, first_s = float(ga[0, 0]), float(sa[0, 0])
     return [
-        _row("gateon", f"{n} permuted-digits tasks", "mean accuracy on earlier tasks after the last",
-             old_g, old_s, old_g >= old_s + 0.2,
-             f"baseline: plain SGD; task 0 right after training: GateON {first_g:.3f}, SGD {first_s:.3f}; "
-             f"last task: GateON {ga[-1, -1]:.3f}, SGD {sa[-1, -1]:.3f} (the plasticity cost of obstruction)"),
+        _row(
+            "gateon",
+            f"{n} permuted-digits tasks",
+            "mean accuracy on earlier tasks after the last",
+            old_g,
+            old_s,
+            old_g >= old_s + 0.2,
+            f"baseline: plain SGD; task 0 right after training: GateON {first_g:.3f}, SGD {first_s:.3f}; "
+            f"last task: GateON {ga[-1, -1]:.3f}, SGD {sa[-1, -1]:.3f} (the plasticity cost of obstruction)",
+        ),
     ]
 
 
 # --------------------------------------------------------------------------- JEI-DNN
-def jei_tradeoff(lams: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0), steps: int = 250, width: int = 32,
-                 seed: int = 0) -> list[dict[str, float]]:
+def jei_tradeoff(
+    lams: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0), steps: int = 250, width: int = 32, seed: int = 0
+) -> list[dict[str, float]]:
     """Train one 4-block JEI-DNN per lambda on digits; test accuracy and mean exit cost."""
     xtr, ytr, xte, yte = _digits_split()
     out = []
@@ -425,15 +530,33 @@ def task_jei_dnn(quick: bool) -> list[dict]:
     lams = (0.0, 0.2, 1.0) if quick else (0.0, 0.02, 0.05, 0.2, 0.5, 1.0)
     curve = jei_tradeoff(lams, steps=200 if quick else 300)
     costs = [c["cost"] for c in curve]
-    rows = [_row("jei_dnn", f"digits, 4 exits, lambda={c['lam']}", "mean exit cost (share of blocks run)",
-                 c["cost"], 1.0, c["cost"] <= 1.0,
-                 f"test accuracy {c['acc']:.3f}; baseline: no early exit (all 4 blocks)") for c in curve]
+    rows = [
+        _row(
+            "jei_dnn",
+            f"digits, 4 exits, lambda={c['lam']}",
+            "mean exit cost (share of blocks run)",
+            c["cost"],
+            1.0,
+            c["cost"] <= 1.0,
+            f"test accuracy {c['acc']:.3f}; baseline: no early exit (all 4 blocks)",
+        )
+        for c in curve
+    ]
     rho = _spearman(list(lams), costs)
     monotone = costs[-1] < costs[0] and all(b <= a + 0.05 for a, b in zip(costs, costs[1:]))
     accs = [c["acc"] for c in curve]
-    rows.append(_row("jei_dnn", "accuracy/cost curve over lambda", "Spearman(lambda, mean cost)", rho, 0.0, monotone,
-                     "criterion: cost non-increasing in lambda (0.05 slack) and lower at the largest lambda; "
-                     f"accuracy range {min(accs):.3f}-{max(accs):.3f} (digits is easy)"))
+    rows.append(
+        _row(
+            "jei_dnn",
+            "accuracy/cost curve over lambda",
+            "Spearman(lambda, mean cost)",
+            rho,
+            0.0,
+            monotone,
+            "criterion: cost non-increasing in lambda (0.05 slack) and lower at the largest lambda; "
+            f"accuracy range {min(accs):.3f}-{max(accs):.3f} (digits is easy)",
+        )
+    )
     return rows
 
 
@@ -483,8 +606,9 @@ def mglu_kernel_agreement(timeout: float = 600.0) -> list[dict]:
     forward and all gradients with the naive reference. One dict per compared tensor:
     ``case``, ``name``, ``err`` (max abs), ``scale`` (max abs of the reference), ``shape_ok``."""
     env = dict(os.environ, TRITON_INTERPRET="1", OMP_NUM_THREADS="1")
-    proc = subprocess.run([sys.executable, "-c", MGLU_KERNEL_CHECK], env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-c", MGLU_KERNEL_CHECK], env=env, capture_output=True, text=True, timeout=timeout
+    )
     if proc.returncode != 0 or "JSON" not in proc.stdout:
         raise RuntimeError(f"MGLU kernel check failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.split("JSON", 1)[1])
@@ -509,21 +633,42 @@ def mglu_checkerboard_error() -> float:
 
 def task_mglu(quick: bool) -> list[dict]:
     err = mglu_checkerboard_error()
-    rows = [_row("mglu", "fixed checkerboard mask vs GLU with complementary halves", "max abs difference (float64)",
-                 err, 1e-12, err <= 1e-12, "")]
+    rows = [
+        _row(
+            "mglu",
+            "fixed checkerboard mask vs GLU with complementary halves",
+            "max abs difference (float64)",
+            err,
+            1e-12,
+            err <= 1e-12,
+            "",
+        )
+    ]
     try:
         from circuitlab.zoo.mglu_triton import triton_available
+
         if not triton_available():
             raise RuntimeError("triton not installed")
         rep = mglu_kernel_agreement()
         worst = max(r["err"] / max(1.0, r["scale"]) for r in rep)
         ok = all(r["shape_ok"] for r in rep) and worst <= MGLU_REL_TOL
-        rows.append(_row("mglu", "Triton kernels (TRITON_INTERPRET=1) vs naive: forward + all grads",
-                         "max error / max(1, |ref|)", worst, MGLU_REL_TOL, ok,
-                         f"{len(rep)} tensors compared; float32 kernels vs float64 reference"))
+        rows.append(
+            _row(
+                "mglu",
+                "Triton kernels (TRITON_INTERPRET=1) vs naive: forward + all grads",
+                "max error / max(1, |ref|)",
+                worst,
+                MGLU_REL_TOL,
+                ok,
+                f"{len(rep)} tensors compared; float32 kernels vs float64 reference",
+            )
+        )
     except (RuntimeError, subprocess.TimeoutExpired) as e:
-        rows.append(_row("mglu", "Triton kernels vs naive", "max error", float("nan"), MGLU_REL_TOL, False,
-                         f"not run: {e}"[:200]))
+        rows.append(
+            _row(
+                "mglu", "Triton kernels vs naive", "max error", float("nan"), MGLU_REL_TOL, False, f"not run: {e}"[:200]
+            )
+        )
     return rows
 
 
@@ -540,9 +685,18 @@ def expanded_gate_alpha0_error() -> dict[str, float]:
 
 
 def task_expanded_gates(quick: bool) -> list[dict]:
-    return [_row(name, "alpha = 0 reduces to the base activation", "max abs difference (float64)", err, 1e-14,
-                 err <= 1e-14, "ATLU is x (atan(x)/pi + 1/2); GELU/SiLU compared with torch's")
-            for name, err in expanded_gate_alpha0_error().items()]
+    return [
+        _row(
+            name,
+            "alpha = 0 reduces to the base activation",
+            "max abs difference (float64)",
+            err,
+            1e-14,
+            err <= 1e-14,
+            "ATLU is x (atan(x)/pi + 1/2); GELU/SiLU compared with torch's",
+        )
+        for name, err in expanded_gate_alpha0_error().items()
+    ]
 
 
 # --------------------------------------------------------------------------- lambda-ShiftGELU
@@ -564,14 +718,32 @@ def task_shift_gelu(quick: bool) -> list[dict]:
     rows = []
     for scale in (4 / 127, 8 / 127, 16 / 127):
         r = shift_gelu_int8_error(scale)
-        rows.append(_row("lambda_shift_gelu", f"int8 grid, range +-{scale * 127:.0f}", "max abs error vs GELU",
-                         r["max"], r["sigmoid_approx_max"], r["max"] <= SHIFT_GELU_BOUND,
-                         f"baseline: float x*sigmoid(1.702x); mean error {r['mean']:.4f}; bound {SHIFT_GELU_BOUND}"))
+        rows.append(
+            _row(
+                "lambda_shift_gelu",
+                f"int8 grid, range +-{scale * 127:.0f}",
+                "max abs error vs GELU",
+                r["max"],
+                r["sigmoid_approx_max"],
+                r["max"] <= SHIFT_GELU_BOUND,
+                f"baseline: float x*sigmoid(1.702x); mean error {r['mean']:.4f}; bound {SHIFT_GELU_BOUND}",
+            )
+        )
     return rows
 
 
-TASKS = (task_gated_perceptron, task_mittag_leffler, task_gated_compression, task_glu, task_gateskip,
-         task_gateon, task_jei_dnn, task_mglu, task_expanded_gates, task_shift_gelu)
+TASKS = (
+    task_gated_perceptron,
+    task_mittag_leffler,
+    task_gated_compression,
+    task_glu,
+    task_gateskip,
+    task_gateon,
+    task_jei_dnn,
+    task_mglu,
+    task_expanded_gates,
+    task_shift_gelu,
+)
 
 
 def run_tasks(quick: bool) -> list[dict]:

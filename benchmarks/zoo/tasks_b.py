@@ -14,6 +14,7 @@ hidden.  Speed rows are ratios measured in the same process.  Nothing is
 downloaded.  ``python -m circuitlab.benchmarks.zoo.tasks_b [--quick]`` prints
 the rows as a markdown table.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,8 +45,15 @@ def _row(module: str, task: str, metric: str, ours, baseline, reproduced: bool, 
     def clean(x):
         return float(f"{x:.6g}") if isinstance(x, float) else x
 
-    return {"module": module, "task": task, "metric": metric, "ours": clean(ours),
-            "baseline": clean(baseline), "reproduced": bool(reproduced), "note": note}
+    return {
+        "module": module,
+        "task": task,
+        "metric": metric,
+        "ours": clean(ours),
+        "baseline": clean(baseline),
+        "reproduced": bool(reproduced),
+        "note": note,
+    }
 
 
 def _timeit(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -58,8 +66,14 @@ def _timeit(fn: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-def _adam_loop(params, loss_fn: Callable[[int], torch.Tensor], steps: int, lr: float,
-               after_step: Callable[[], None] | None = None, lr_drop_at: float | None = None) -> float:
+def _adam_loop(
+    params,
+    loss_fn: Callable[[int], torch.Tensor],
+    steps: int,
+    lr: float,
+    after_step: Callable[[], None] | None = None,
+    lr_drop_at: float | None = None,
+) -> float:
     opt = torch.optim.Adam(params, lr)
     loss = torch.tensor(float("nan"))
     for step in range(steps):
@@ -88,12 +102,30 @@ def _gated_deltanet(quick: bool) -> list[Row]:
     o_rec, s_rec = naive_recurrent_gated_delta_rule(q, k, v, g, beta)
     o_chk, s_chk = chunk_gated_delta_rule_ref(q, k, v, g, beta, chunk_size=64)
     diff = max((o_rec - o_chk).abs().max().item(), (s_rec - s_chk).abs().max().item())
-    rows.append(_row("gated_deltanet", f"chunked WY/UT form vs recurrence, fp32, T={t}", "max abs diff (o and S)",
-                     diff, None, diff < 1e-4, "chunk 64; no peer: exactness check"))
+    rows.append(
+        _row(
+            "gated_deltanet",
+            f"chunked WY/UT form vs recurrence, fp32, T={t}",
+            "max abs diff (o and S)",
+            diff,
+            None,
+            diff < 1e-4,
+            "chunk 64; no peer: exactness check",
+        )
+    )
     t_rec = _timeit(lambda: naive_recurrent_gated_delta_rule(q, k, v, g, beta), repeat=1 if quick else 3)
     t_chk = _timeit(lambda: chunk_gated_delta_rule_ref(q, k, v, g, beta, chunk_size=64), repeat=1 if quick else 3)
-    rows.append(_row("gated_deltanet", f"forward time, T={t}, CPU", "seconds (baseline = recurrence)",
-                     t_chk, t_rec, t_chk < t_rec, f"chunked is {t_rec / t_chk:.1f}x faster than step-by-step"))
+    rows.append(
+        _row(
+            "gated_deltanet",
+            f"forward time, T={t}, CPU",
+            "seconds (baseline = recurrence)",
+            t_chk,
+            t_rec,
+            t_chk < t_rec,
+            f"chunked is {t_rec / t_chk:.1f}x faster than step-by-step",
+        )
+    )
     # Exact overwrite (alpha = beta = 1, unit key) vs plain additive linear attention.
     key = F.normalize(torch.randn(dk, generator=gen), dim=0)
     v1, v2 = torch.randn(2, dv, generator=gen)
@@ -103,8 +135,17 @@ def _gated_deltanet(quick: bool) -> list[Row]:
     err = (s[0, 0].T @ key - v2).abs().max().item()
     additive = torch.outer(key, v1) + torch.outer(key, v2)  # S = sum k v^T (linear attention)
     err_lin = (additive.T @ key - v2).abs().max().item()
-    rows.append(_row("gated_deltanet", "overwrite a key (alpha=1, beta=1, unit key)", "max |S^T k - v_new|",
-                     err, err_lin, err < 1e-5, "baseline: additive linear attention (returns v_old + v_new)"))
+    rows.append(
+        _row(
+            "gated_deltanet",
+            "overwrite a key (alpha=1, beta=1, unit key)",
+            "max |S^T k - v_new|",
+            err,
+            err_lin,
+            err < 1e-5,
+            "baseline: additive linear attention (returns v_old + v_new)",
+        )
+    )
     return rows
 
 
@@ -152,8 +193,17 @@ def _gdkvm(quick: bool) -> list[Row]:
     read, _, _ = gdkvm_recurrence(keys, vals, ones, ones)
     err = (read[0, 2, 0] - v2).abs().max().item()
     err_add = ((v1 + v2) - v2).abs().max().item()  # additive memory S += K^T V / P reads v1 + v2
-    rows.append(_row("gdkvm", "overwrite a uniform region (alpha=beta=1)", "max |read - v_new|", err, err_add,
-                     err < 1e-5, "baseline: additive key-value memory (no delta rule)"))
+    rows.append(
+        _row(
+            "gdkvm",
+            "overwrite a uniform region (alpha=beta=1)",
+            "max |read - v_new|",
+            err,
+            err_add,
+            err < 1e-5,
+            "baseline: additive key-value memory (no delta rule)",
+        )
+    )
     frames = 100
     m = GDKVMemory(key_in=16, value_in=16, key_dim=16, value_dim=32, n_heads=4)
     with torch.no_grad():
@@ -168,17 +218,33 @@ def _gdkvm(quick: bool) -> list[Row]:
     pub_norms, pub_writes, pub_decay = _public_code_memory(frames, gen)
     outside = ((alpha <= 0) | (alpha >= 1)).float().mean().item()
     pub_outside = ((pub_decay <= 0) | (pub_decay >= 1)).float().mean().item()
-    rows.append(_row("gdkvm", "decay multiplier over 100 random frames", "fraction of decay values outside (0, 1)",
-                     outside, pub_outside, outside == 0.0 and pub_outside > 0,
-                     f"ours: sigmoid, range [{alpha.min().item():.3f}, {alpha.max().item():.3f}]; "
-                     f"baseline: public-code formula -exp(A_log) softplus(.), range [{pub_decay.min().item():.3f}, "
-                     f"{pub_decay.max().item():.3f}] (negative: the memory flips sign every frame)"))
+    rows.append(
+        _row(
+            "gdkvm",
+            "decay multiplier over 100 random frames",
+            "fraction of decay values outside (0, 1)",
+            outside,
+            pub_outside,
+            outside == 0.0 and pub_outside > 0,
+            f"ours: sigmoid, range [{alpha.min().item():.3f}, {alpha.max().item():.3f}]; "
+            f"baseline: public-code formula -exp(A_log) softplus(.), range [{pub_decay.min().item():.3f}, "
+            f"{pub_decay.max().item():.3f}] (negative: the memory flips sign every frame)",
+        )
+    )
     pub = (pub_norms.max() / pub_writes.max()).item()
-    rows.append(_row("gdkvm", f"state norm over {frames} random frames", "max_t ||S_t|| / max_t ||W_t||", ours, pub,
-                     ours <= bound + 1e-4,
-                     f"ours provably <= 1/(1 - max alpha) = {bound:.1f}; baseline: public-code update re-simulated "
-                     f"with random gate weights (pixel sums, channel-softmax keys); it did not diverge in this "
-                     f"simulation (final/max norm {pub_norms[-1].item():.2f}/{pub_norms.max().item():.2f})"))
+    rows.append(
+        _row(
+            "gdkvm",
+            f"state norm over {frames} random frames",
+            "max_t ||S_t|| / max_t ||W_t||",
+            ours,
+            pub,
+            ours <= bound + 1e-4,
+            f"ours provably <= 1/(1 - max alpha) = {bound:.1f}; baseline: public-code update re-simulated "
+            f"with random gate weights (pixel sums, channel-softmax keys); it did not diverge in this "
+            f"simulation (final/max norm {pub_norms[-1].item():.2f}/{pub_norms.max().item():.2f})",
+        )
+    )
     return rows
 
 
@@ -197,8 +263,9 @@ def _global_workspace(quick: bool) -> list[Row]:
         _adam_loop(mods, lambda _: m.primitive_loss(), 500, 1e-2)
         for p in mods:
             p.requires_grad_(False)
-        _adam_loop(m.controller.parameters(),
-                   lambda _: F.nll_loss(m(train[:, 0], train[:, 1])[0], train.sum(1)), 300, 1e-2)
+        _adam_loop(
+            m.controller.parameters(), lambda _: F.nll_loss(m(train[:, 0], train[:, 1])[0], train.sum(1)), 300, 1e-2
+        )
         with torch.no_grad():
             ours.append((m(test[:, 0], test[:, 1], hard=True)[0].argmax(-1) == test.sum(1)).float().mean().item())
             programs_ok += all(m.program(b).count("increment") == b for b in range(n_ops))
@@ -211,10 +278,18 @@ def _global_workspace(quick: bool) -> list[Row]:
         with torch.no_grad():
             base.append((mlp(feats(test)).argmax(-1) == test.sum(1)).float().mean().item())
     acc, acc_base = sum(ours) / seeds, sum(base) / seeds
-    return [_row("global_workspace", "addition a+b (0..9) with sums {4, 9, 13} held out", "held-out accuracy",
-                 acc, acc_base, acc > 0.95 and acc > acc_base,
-                 f"{seeds} seed(s); learned program = Input, Increment x b, Output in {programs_ok}/{seeds}; "
-                 "baseline: one-hot MLP on the same pairs")]
+    return [
+        _row(
+            "global_workspace",
+            "addition a+b (0..9) with sums {4, 9, 13} held out",
+            "held-out accuracy",
+            acc,
+            acc_base,
+            acc > 0.95 and acc > acc_base,
+            f"{seeds} seed(s); learned program = Input, Increment x b, Output in {programs_ok}/{seeds}; "
+            "baseline: one-hot MLP on the same pairs",
+        )
+    ]
 
 
 # ----------------------------------------------------------------------------- GSS
@@ -224,15 +299,33 @@ def _gss(quick: bool) -> list[Row]:
     u = torch.randn(4, 16, 512, generator=gen, dtype=torch.float64)
     kern = torch.randn(16, 512, generator=gen, dtype=torch.float64)
     diff = (fft_causal_conv(u, kern) - direct_causal_conv(u, kern)).abs().max().item()
-    rows.append(_row("gss", "FFT convolution vs direct convolution, L=512, fp64", "max abs diff", diff, None,
-                     diff < 1e-9, "no peer: exactness check"))
+    rows.append(
+        _row(
+            "gss",
+            "FFT convolution vs direct convolution, L=512, fp64",
+            "max abs diff",
+            diff,
+            None,
+            diff < 1e-9,
+            "no peer: exactness check",
+        )
+    )
     length = 1024 if quick else 4096
     u32 = torch.randn(2, 32, length, generator=gen)
     k32 = torch.randn(32, length, generator=gen)
     t_fft = _timeit(lambda: fft_causal_conv(u32, k32), repeat=1 if quick else 3)
     t_dir = _timeit(lambda: direct_causal_conv(u32, k32), repeat=1 if quick else 3)
-    rows.append(_row("gss", f"convolution time, L={length}, CPU", "seconds (baseline = direct conv)", t_fft, t_dir,
-                     t_fft < t_dir, f"FFT path is {t_dir / t_fft:.1f}x faster"))
+    rows.append(
+        _row(
+            "gss",
+            f"convolution time, L={length}, CPU",
+            "seconds (baseline = direct conv)",
+            t_fft,
+            t_dir,
+            t_fft < t_dir,
+            f"FFT path is {t_dir / t_fft:.1f}x faster",
+        )
+    )
     vocab, seq, delay, steps = 8, 64, (8 if quick else 16), (200 if quick else 400)
 
     def accuracy(use_ssm: bool) -> float:
@@ -252,8 +345,17 @@ def _gss(quick: bool) -> list[Row]:
             return (net(x)[:, delay:].argmax(-1) == x[:, :-delay]).float().mean().item()
 
     acc, acc_base = accuracy(True), accuracy(False)
-    rows.append(_row("gss", f"delayed copy, vocab {vocab}, L={seq}, delay {delay}", "token accuracy", acc, acc_base,
-                     acc > 0.95, f"{steps} steps; baseline: same layer without the SSM (chance = 1/{vocab})"))
+    rows.append(
+        _row(
+            "gss",
+            f"delayed copy, vocab {vocab}, L={seq}, delay {delay}",
+            "token accuracy",
+            acc,
+            acc_base,
+            acc > 0.95,
+            f"{steps} steps; baseline: same layer without the SSM (chance = 1/{vocab})",
+        )
+    )
     return rows
 
 
@@ -264,12 +366,16 @@ def _pgn(quick: bool) -> list[Row]:
     width = 32
     gen = torch.Generator().manual_seed(0)
     t = torch.arange(10000, dtype=torch.float32)
-    series = (torch.sin(2 * math.pi * t / 24) + 0.5 * torch.sin(2 * math.pi * t / 168)
-              + 0.3 * torch.sign(torch.sin(2 * math.pi * t / 60)) + 0.1 * torch.randn(10000, generator=gen))
+    series = (
+        torch.sin(2 * math.pi * t / 24)
+        + 0.5 * torch.sin(2 * math.pi * t / 168)
+        + 0.3 * torch.sign(torch.sin(2 * math.pi * t / 60))
+        + 0.1 * torch.randn(10000, generator=gen)
+    )
     n_train = 7000
 
     def windows(idx):
-        w = torch.stack([series[i:i + length + horizon] for i in idx.tolist()])
+        w = torch.stack([series[i : i + length + horizon] for i in idx.tolist()])
         return w[:, :length, None], w[:, length:, None]
 
     class GRUForecaster(nn.Module):
@@ -296,10 +402,18 @@ def _pgn(quick: bool) -> list[Row]:
 
     ours = sum(test_mse(lambda: PGNForecaster(length, horizon, width), s) for s in range(seeds)) / seeds
     base = sum(test_mse(GRUForecaster, s) for s in range(seeds)) / seeds
-    return [_row("pgn", f"periodic series (24/60/168 + noise 0.1), window {length} -> horizon {horizon}",
-                 "test MSE", ours, base, ours < base,
-                 f"{steps} steps x {seeds} seed(s); baseline: GRU of the same width {width} (last state -> linear); "
-                 "noise floor 0.01")]
+    return [
+        _row(
+            "pgn",
+            f"periodic series (24/60/168 + noise 0.1), window {length} -> horizon {horizon}",
+            "test MSE",
+            ours,
+            base,
+            ours < base,
+            f"{steps} steps x {seeds} seed(s); baseline: GRU of the same width {width} (last state -> linear); "
+            "noise floor 0.01",
+        )
+    ]
 
 
 # ----------------------------------------------------------------------------- DSelect-k
@@ -331,12 +445,24 @@ def _dselect_k(quick: bool) -> list[Row]:
             exact += int((q != 0).sum()) == k
             right += sorted(torch.nonzero(q).flatten().tolist()) == sorted(chosen.tolist())
     return [
-        _row("dselect_k", "static gate, target = sparse mix of k fixed experts (n,k in (8,2),(6,2),(12,3))",
-             "fraction of runs with exactly k non-zeros (exact zeros elsewhere)", exact / runs, 0.0,
-             exact / runs >= 0.5,
-             f"{runs} runs, 800 Adam steps, entropy reg ramped to 0.05; baseline: softmax gate (always n non-zeros)"),
-        _row("dselect_k", "same runs", "fraction selecting exactly the right experts", right / runs, None,
-             right / runs >= 0.5, "failures are local minima (wrong experts, or selectors not yet binary)"),
+        _row(
+            "dselect_k",
+            "static gate, target = sparse mix of k fixed experts (n,k in (8,2),(6,2),(12,3))",
+            "fraction of runs with exactly k non-zeros (exact zeros elsewhere)",
+            exact / runs,
+            0.0,
+            exact / runs >= 0.5,
+            f"{runs} runs, 800 Adam steps, entropy reg ramped to 0.05; baseline: softmax gate (always n non-zeros)",
+        ),
+        _row(
+            "dselect_k",
+            "same runs",
+            "fraction selecting exactly the right experts",
+            right / runs,
+            None,
+            right / runs >= 0.5,
+            "failures are local minima (wrong experts, or selectors not yet binary)",
+        ),
     ]
 
 
@@ -351,8 +477,17 @@ def _deep_delta(quick: bool) -> list[Row]:
             eig = torch.linalg.eigvalsh(delta_operator(k, torch.tensor(beta, dtype=torch.float64)))
             want = torch.sort(torch.tensor([1 - beta] + [1.0] * (d - 1), dtype=torch.float64)).values
             worst = max(worst, (eig - want).abs().max().item())
-    rows.append(_row("deep_delta", "spectrum of I - beta k k^T (d in 2,5,16; beta in [0,2])",
-                     "max |eig - {1, 1-beta}|", worst, None, worst < 1e-10, "no peer: exactness check"))
+    rows.append(
+        _row(
+            "deep_delta",
+            "spectrum of I - beta k k^T (d in 2,5,16; beta in [0,2])",
+            "max |eig - {1, 1-beta}|",
+            worst,
+            None,
+            worst < 1e-10,
+            "no peer: exactness check",
+        )
+    )
     d, steps = 8, (500 if quick else 1500)
 
     def fit(beta_max: float, use_value: bool) -> tuple[float, float]:
@@ -372,15 +507,31 @@ def _deep_delta(quick: bool) -> list[Row]:
 
     mse, beta = fit(2.0, False)
     mse_1, beta_1 = fit(1.0, False)
-    rows.append(_row("deep_delta", "fit a Householder reflection x -> (I - 2uu^T)x, d=8", "test MSE", mse, mse_1,
-                     mse < 0.01 and beta > 1.8,
-                     f"operator only (no write); learned beta = {beta:.3f} (-> 2); baseline beta in (0,1): "
-                     f"beta = {beta_1:.3f}, MSE floor 1/8"))
+    rows.append(
+        _row(
+            "deep_delta",
+            "fit a Householder reflection x -> (I - 2uu^T)x, d=8",
+            "test MSE",
+            mse,
+            mse_1,
+            mse < 0.01 and beta > 1.8,
+            f"operator only (no write); learned beta = {beta:.3f} (-> 2); baseline beta in (0,1): "
+            f"beta = {beta_1:.3f}, MSE floor 1/8",
+        )
+    )
     mse_v, beta_v = fit(2.0, True)
-    rows.append(_row("deep_delta", "same, with the rank-1 write beta k v^T", "test MSE", mse_v, None,
-                     mse_v < 0.01 and beta_v > 1.8,
-                     f"learned beta = {beta_v:.3f}: the value branch can absorb the reflection "
-                     "(v = -k^T x at beta=1), so beta -> 2 is not forced here"))
+    rows.append(
+        _row(
+            "deep_delta",
+            "same, with the rank-1 write beta k v^T",
+            "test MSE",
+            mse_v,
+            None,
+            mse_v < 0.01 and beta_v > 1.8,
+            f"learned beta = {beta_v:.3f}: the value branch can absorb the reflection "
+            "(v = -k^T x at beta=1), so beta -> 2 is not forced here",
+        )
+    )
     return rows
 
 
@@ -421,20 +572,37 @@ def _nalu(quick: bool) -> list[Row]:
         unit = NAU if op == "+" else NMU
         ours = success(lambda: [unit(4, 1)], fn, 4, 1000)
         base = success(lambda: [NALU(4, 1)], fn, 4, 1000)
-        rows.append(_row(unit.__name__.lower(), f"single layer, y = x0 {op} x1 of 4 inputs",
-                         "extrapolation success rate (U[1,2] -> U[2,6], mean rel. err < 1e-3)", ours, base,
-                         ours > base, f"{seeds} seeds, 1000 steps; baseline: NALU"))
+        rows.append(
+            _row(
+                unit.__name__.lower(),
+                f"single layer, y = x0 {op} x1 of 4 inputs",
+                "extrapolation success rate (U[1,2] -> U[2,6], mean rel. err < 1e-3)",
+                ours,
+                base,
+                ours > base,
+                f"{seeds} seeds, 1000 steps; baseline: NALU",
+            )
+        )
     if not quick:  # the two-layer arithmetic task of Madsen & Johansen (a, b overlapping subset sums)
-        two = {"+": lambda x: (x[:, 0] + x[:, 1]) + (x[:, 1] + x[:, 2]),
-               "*": lambda x: (x[:, 0] + x[:, 1]) * (x[:, 1] + x[:, 2])}
+        two = {
+            "+": lambda x: (x[:, 0] + x[:, 1]) + (x[:, 1] + x[:, 2]),
+            "*": lambda x: (x[:, 0] + x[:, 1]) * (x[:, 1] + x[:, 2]),
+        }
         for op, fn in two.items():
             unit = NAU if op == "+" else NMU
             ours = success(lambda: [NAU(4, 2), unit(2, 1)], fn, 4, 3000)
             base = success(lambda: [NALU(4, 2), NALU(2, 1)], fn, 4, 3000)
-            rows.append(_row(f"nau+{unit.__name__.lower()}", f"two layers, y = (x0+x1) {op} (x1+x2), 4 inputs",
-                             "extrapolation success rate (mean rel. err < 1e-3)", ours, base,
-                             ours > base and ours >= 0.5,
-                             f"{seeds} seeds, 3000 steps (the paper trains 5e6); baseline: two NALU layers"))
+            rows.append(
+                _row(
+                    f"nau+{unit.__name__.lower()}",
+                    f"two layers, y = (x0+x1) {op} (x1+x2), 4 inputs",
+                    "extrapolation success rate (mean rel. err < 1e-3)",
+                    ours,
+                    base,
+                    ours > base and ours >= 0.5,
+                    f"{seeds} seeds, 3000 steps (the paper trains 5e6); baseline: two NALU layers",
+                )
+            )
     return rows
 
 
@@ -449,8 +617,17 @@ def _gsa(quick: bool) -> list[Row]:
     o_rec, _ = naive_recurrent_gsa(q, k, v, g)
     o_chk, _ = chunk_gsa_ref(q, k, v, g, chunk_size=16)
     diff = (o_rec - o_chk).abs().max().item()
-    rows.append(_row("gated_slot_attention", f"chunked (two GLA passes) vs recurrence, T={t}", "max abs diff",
-                     diff, None, diff < 1e-4, "no peer: exactness check"))
+    rows.append(
+        _row(
+            "gated_slot_attention",
+            f"chunked (two GLA passes) vs recurrence, T={t}",
+            "max abs diff",
+            diff,
+            None,
+            diff < 1e-4,
+            "no peer: exactness check",
+        )
+    )
     layer = GatedSlotAttention(32, n_heads=2, n_slots=m)
     sizes = {}
     with torch.no_grad():
@@ -458,10 +635,18 @@ def _gsa(quick: bool) -> list[Row]:
             _, (ks, vs) = layer(torch.randn(1, length, 32), return_state=True)
             sizes[length] = ks.numel() + vs.numel()
     kv_cache = 1024 * 2 * 2 * 16  # softmax attention keeps T (K + V) per head
-    rows.append(_row("gated_slot_attention", "state size at T=64 vs T=1024", "numbers in the state at T=1024",
-                     sizes[1024], kv_cache, sizes[64] == sizes[1024],
-                     f"ours is m*(d_k+d_v) per head = {sizes[64]} at both lengths; baseline: softmax-attention "
-                     "KV cache at T=1024"))
+    rows.append(
+        _row(
+            "gated_slot_attention",
+            "state size at T=64 vs T=1024",
+            "numbers in the state at T=1024",
+            sizes[1024],
+            kv_cache,
+            sizes[64] == sizes[1024],
+            f"ours is m*(d_k+d_v) per head = {sizes[64]} at both lengths; baseline: softmax-attention "
+            "KV cache at T=1024",
+        )
+    )
     n_keys, pairs = 16, 4
     steps = 400 if quick else 1000
 
@@ -494,9 +679,17 @@ def _gsa(quick: bool) -> list[Row]:
             return (logits(keys, vals, query).argmax(-1) == y).float().mean().item()
 
     acc, acc_1 = recall(8), recall(1)
-    rows.append(_row("gated_slot_attention", f"associative recall, {pairs} pairs, 16 keys/values",
-                     "query accuracy", acc, acc_1, acc > 0.8,
-                     f"m=8 slots, {steps} steps; baseline: the same layer with m=1 slot (chance 1/16)"))
+    rows.append(
+        _row(
+            "gated_slot_attention",
+            f"associative recall, {pairs} pairs, 16 keys/values",
+            "query accuracy",
+            acc,
+            acc_1,
+            acc > 0.8,
+            f"m=8 slots, {steps} steps; baseline: the same layer with m=1 slot (chance 1/16)",
+        )
+    )
     return rows
 
 

@@ -3,6 +3,7 @@
 Every writer accepts a :class:`~circuitlab.netlist.Netlist` or an
 :class:`~circuitlab.aig.AIG` (converted with ``Netlist.from_aig``).
 """
+
 from .blif import to_blif
 from .dot import to_dot
 from .nx import to_networkx

@@ -1,4 +1,5 @@
 """BLIF (Berkeley Logic Interchange Format) for netlists and AIGs."""
+
 from __future__ import annotations
 
 from ..netlist import BUF, MUX, NOT
@@ -17,8 +18,14 @@ def to_blif(circuit, model: str = "top") -> str:
     net = as_netlist(circuit)
     node, outs = signal_names(net)
     node[0], node[1] = "$false", "$true"
-    lines = [f".model {model}", ".inputs " + " ".join(node[n] for n in net.inputs),
-             ".outputs " + " ".join(outs), ".names $false", ".names $true", "1"]
+    lines = [
+        f".model {model}",
+        ".inputs " + " ".join(node[n] for n in net.inputs),
+        ".outputs " + " ".join(outs),
+        ".names $false",
+        ".names $true",
+        "1",
+    ]
     for n in gate_nodes(net):
         kind, f = net.kinds[n], net.fanins[n]
         if kind in (0, 15):  # constants ignore their fanins

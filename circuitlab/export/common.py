@@ -1,4 +1,5 @@
 """What the exporters share: the netlist view of a circuit and unique signal names."""
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,8 @@ def gate_nodes(net: Netlist):
 
 
 _SIMPLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
-VERILOG_KEYWORDS = frozenset("""always and assign automatic begin buf bufif0 bufif1 case casex casez cell cmos
+VERILOG_KEYWORDS = frozenset(
+    """always and assign automatic begin buf bufif0 bufif1 case casex casez cell cmos
 config deassign default defparam design disable edge else end endcase endconfig endfunction endgenerate
 endmodule endprimitive endspecify endtable endtask event for force forever fork function generate genvar
 highz0 highz1 if ifnone incdir include initial inout input instance integer join large liblist library
@@ -55,7 +57,8 @@ localparam macromodule medium module nand negedge nmos nor noshowcancelled not n
 parameter pmos posedge primitive pull0 pull1 pulldown pullup pulsestyle_onevent pulsestyle_ondetect rcmos
 real realtime reg release repeat rnmos rpmos rtran rtranif0 rtranif1 scalared showcancelled signed small
 specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1
-triand trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor""".split())
+triand trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor""".split()  # noqa: SIM905 - the keyword table reads better as text
+)
 
 
 def verilog_id(name: str) -> str:

@@ -1,5 +1,6 @@
 """Graphviz DOT for netlists and AIGs (inverted edges of AIG ANDs are folded into
 gate functions, so every edge is plain)."""
+
 from __future__ import annotations
 
 from ..netlist import INPUT, KIND_NAMES

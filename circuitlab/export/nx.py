@@ -1,4 +1,5 @@
 """networkx ``DiGraph`` view of netlists and AIGs."""
+
 from __future__ import annotations
 
 import networkx as nx

@@ -1,12 +1,29 @@
 """Structural Verilog (``assign`` statements) for netlists and AIGs."""
+
 from __future__ import annotations
 
 from ..netlist import BUF, MUX, NOT
 from .common import as_netlist, gate_nodes, signal_names, verilog_id
 
 # two-input function k as a Verilog expression of operands A and B
-_EXPR = ["1'b0", "A & B", "A & ~B", "A", "~A & B", "B", "A ^ B", "A | B",
-         "~(A | B)", "~(A ^ B)", "~B", "A | ~B", "~A", "~A | B", "~(A & B)", "1'b1"]
+_EXPR = [
+    "1'b0",
+    "A & B",
+    "A & ~B",
+    "A",
+    "~A & B",
+    "B",
+    "A ^ B",
+    "A | B",
+    "~(A | B)",
+    "~(A ^ B)",
+    "~B",
+    "A | ~B",
+    "~A",
+    "~A | B",
+    "~(A & B)",
+    "1'b1",
+]
 
 
 def to_verilog(circuit, module: str = "top") -> str:

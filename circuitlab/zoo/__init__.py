@@ -3,6 +3,7 @@
 Every module file registers its classes with :func:`register`; importing this
 package imports every module file, so ``get(name)`` and ``names()`` see them all.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """Argument checks shared by the zoo's multi-head sequence mixers (one clear ValueError each)."""
+
 from __future__ import annotations
 
 MODES = ("chunk", "recurrent")

@@ -4,6 +4,7 @@ This private module imports triton at its top, so nothing imports it except
 :func:`circuitlab.zoo.mglu_triton._kernels`, and the zoo's auto-import skips it
 (leading underscore). Equations and kernel roles: see :mod:`.mglu_triton`.
 """
+
 import triton
 import triton.language as tl
 
@@ -33,8 +34,22 @@ def _act_grad(g, ACT: tl.constexpr):
 
 
 @triton.jit
-def _fwd(x_ptr, w_ptr, m_ptr, out_ptr, full_ptr, g_ptr, N, K, H,
-         NM: tl.constexpr, ACT: tl.constexpr, BN: tl.constexpr, BH: tl.constexpr, BK: tl.constexpr):
+def _fwd(
+    x_ptr,
+    w_ptr,
+    m_ptr,
+    out_ptr,
+    full_ptr,
+    g_ptr,
+    N,
+    K,
+    H,
+    NM: tl.constexpr,
+    ACT: tl.constexpr,
+    BN: tl.constexpr,
+    BH: tl.constexpr,
+    BK: tl.constexpr,
+):
     rn = tl.program_id(0) * BN + tl.arange(0, BN)
     rh = tl.program_id(1) * BH + tl.arange(0, BH)
     rk0 = tl.arange(0, BK)
@@ -43,10 +58,12 @@ def _fwd(x_ptr, w_ptr, m_ptr, out_ptr, full_ptr, g_ptr, N, K, H,
     full = tl.zeros((BN, BH), dtype=tl.float32)
     for k0 in range(0, K, BK):
         rk = k0 + rk0
-        xt = tl.load(x_ptr + rn[:, None] * K + rk[None, :],
-                     mask=(rn[:, None] < N) & (rk[None, :] < K), other=0.0).to(tl.float32)
-        wt = tl.load(w_ptr + rk[:, None] * H + rh[None, :],
-                     mask=(rk[:, None] < K) & (rh[None, :] < H), other=0.0).to(tl.float32)
+        xt = tl.load(x_ptr + rn[:, None] * K + rk[None, :], mask=(rn[:, None] < N) & (rk[None, :] < K), other=0.0).to(
+            tl.float32
+        )
+        wt = tl.load(w_ptr + rk[:, None] * H + rh[None, :], mask=(rk[:, None] < K) & (rh[None, :] < H), other=0.0).to(
+            tl.float32
+        )
         full += tl.dot(xt, wt, input_precision="ieee")
     tl.store(full_ptr + nh, full, mask=in_nh)
     out = tl.zeros((BN, BH), dtype=tl.float32)
@@ -56,8 +73,9 @@ def _fwd(x_ptr, w_ptr, m_ptr, out_ptr, full_ptr, g_ptr, N, K, H,
             rk = k0 + rk0
             kh = rk[:, None] * H + rh[None, :]
             in_kh = (rk[:, None] < K) & (rh[None, :] < H)
-            xt = tl.load(x_ptr + rn[:, None] * K + rk[None, :],
-                         mask=(rn[:, None] < N) & (rk[None, :] < K), other=0.0).to(tl.float32)
+            xt = tl.load(
+                x_ptr + rn[:, None] * K + rk[None, :], mask=(rn[:, None] < N) & (rk[None, :] < K), other=0.0
+            ).to(tl.float32)
             wt = tl.load(w_ptr + kh, mask=in_kh, other=0.0).to(tl.float32)
             mt = tl.load(m_ptr + i * K * H + kh, mask=in_kh, other=0.0).to(tl.float32)
             g += tl.dot(xt, wt * mt, input_precision="ieee")
@@ -67,8 +85,9 @@ def _fwd(x_ptr, w_ptr, m_ptr, out_ptr, full_ptr, g_ptr, N, K, H,
 
 
 @triton.jit
-def _bwd_elem(dout_ptr, full_ptr, g_ptr, dfull_ptr, dg_ptr, NH,
-              NM: tl.constexpr, ACT: tl.constexpr, BLOCK: tl.constexpr):
+def _bwd_elem(
+    dout_ptr, full_ptr, g_ptr, dfull_ptr, dg_ptr, NH, NM: tl.constexpr, ACT: tl.constexpr, BLOCK: tl.constexpr
+):
     offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
     ok = offs < NH
     dy = tl.load(dout_ptr + offs, mask=ok, other=0.0).to(tl.float32)
@@ -83,8 +102,20 @@ def _bwd_elem(dout_ptr, full_ptr, g_ptr, dfull_ptr, dg_ptr, NH,
 
 
 @triton.jit
-def _bwd_dx(dfull_ptr, dg_ptr, w_ptr, m_ptr, dx_ptr, N, K, H,
-            NM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, BH: tl.constexpr):
+def _bwd_dx(
+    dfull_ptr,
+    dg_ptr,
+    w_ptr,
+    m_ptr,
+    dx_ptr,
+    N,
+    K,
+    H,
+    NM: tl.constexpr,
+    BN: tl.constexpr,
+    BK: tl.constexpr,
+    BH: tl.constexpr,
+):
     rn = tl.program_id(0) * BN + tl.arange(0, BN)
     rk = tl.program_id(1) * BK + tl.arange(0, BK)
     rh0 = tl.arange(0, BH)
@@ -95,8 +126,8 @@ def _bwd_dx(dfull_ptr, dg_ptr, w_ptr, m_ptr, dx_ptr, N, K, H,
         in_nh = (rn[:, None] < N) & (rh[None, :] < H)
         kh = rk[:, None] * H + rh[None, :]
         in_kh = (rk[:, None] < K) & (rh[None, :] < H)
-        wt = tl.load(w_ptr + kh, mask=in_kh, other=0.0).to(tl.float32)                  # [BK, BH]
-        dft = tl.load(dfull_ptr + nh, mask=in_nh, other=0.0)                           # [BN, BH]
+        wt = tl.load(w_ptr + kh, mask=in_kh, other=0.0).to(tl.float32)  # [BK, BH]
+        dft = tl.load(dfull_ptr + nh, mask=in_nh, other=0.0)  # [BN, BH]
         acc += tl.dot(dft, tl.trans(wt), input_precision="ieee")
         for i in tl.static_range(NM):
             dgt = tl.load(dg_ptr + i * N * H + nh, mask=in_nh, other=0.0)
@@ -106,8 +137,22 @@ def _bwd_dx(dfull_ptr, dg_ptr, w_ptr, m_ptr, dx_ptr, N, K, H,
 
 
 @triton.jit
-def _bwd_dw(x_ptr, dfull_ptr, dg_ptr, w_ptr, m_ptr, dw_ptr, dm_ptr, N, K, H,
-            NM: tl.constexpr, BK: tl.constexpr, BH: tl.constexpr, BN: tl.constexpr):
+def _bwd_dw(
+    x_ptr,
+    dfull_ptr,
+    dg_ptr,
+    w_ptr,
+    m_ptr,
+    dw_ptr,
+    dm_ptr,
+    N,
+    K,
+    H,
+    NM: tl.constexpr,
+    BK: tl.constexpr,
+    BH: tl.constexpr,
+    BN: tl.constexpr,
+):
     rk = tl.program_id(0) * BK + tl.arange(0, BK)
     rh = tl.program_id(1) * BH + tl.arange(0, BH)
     rn0 = tl.arange(0, BN)
@@ -117,19 +162,25 @@ def _bwd_dw(x_ptr, dfull_ptr, dg_ptr, w_ptr, m_ptr, dw_ptr, dm_ptr, N, K, H,
     dw = tl.zeros((BK, BH), dtype=tl.float32)
     for n0 in range(0, N, BN):
         rn = n0 + rn0
-        xt = tl.load(x_ptr + rn[:, None] * K + rk[None, :],
-                     mask=(rn[:, None] < N) & (rk[None, :] < K), other=0.0).to(tl.float32)   # [BN, BK]
-        dft = tl.load(dfull_ptr + rn[:, None] * H + rh[None, :],
-                      mask=(rn[:, None] < N) & (rh[None, :] < H), other=0.0)                # [BN, BH]
+        xt = tl.load(x_ptr + rn[:, None] * K + rk[None, :], mask=(rn[:, None] < N) & (rk[None, :] < K), other=0.0).to(
+            tl.float32
+        )  # [BN, BK]
+        dft = tl.load(
+            dfull_ptr + rn[:, None] * H + rh[None, :], mask=(rn[:, None] < N) & (rh[None, :] < H), other=0.0
+        )  # [BN, BH]
         dw += tl.dot(tl.trans(xt), dft, input_precision="ieee")
     for i in tl.static_range(NM):
         a = tl.zeros((BK, BH), dtype=tl.float32)
         for n0 in range(0, N, BN):
             rn = n0 + rn0
-            xt = tl.load(x_ptr + rn[:, None] * K + rk[None, :],
-                         mask=(rn[:, None] < N) & (rk[None, :] < K), other=0.0).to(tl.float32)
-            dgt = tl.load(dg_ptr + i * N * H + rn[:, None] * H + rh[None, :],
-                          mask=(rn[:, None] < N) & (rh[None, :] < H), other=0.0)
+            xt = tl.load(
+                x_ptr + rn[:, None] * K + rk[None, :], mask=(rn[:, None] < N) & (rk[None, :] < K), other=0.0
+            ).to(tl.float32)
+            dgt = tl.load(
+                dg_ptr + i * N * H + rn[:, None] * H + rh[None, :],
+                mask=(rn[:, None] < N) & (rh[None, :] < H),
+                other=0.0,
+            )
             a += tl.dot(tl.trans(xt), dgt, input_precision="ieee")
         mt = tl.load(m_ptr + i * K * H + kh, mask=in_kh, other=0.0).to(tl.float32)
         dw += a * mt

@@ -20,6 +20,7 @@ Branches (computed from ``x = mean of X over its d_v columns``):
 ``v = W_2 GELU(W_1 x)``.  ``use_value=False`` drops the write and keeps only
 the operator ``X -> A X``.
 """
+
 from __future__ import annotations
 
 import torch
@@ -67,8 +68,13 @@ class DeltaResidualBlock(nn.Module):
     """
 
     def __init__(
-        self, dim: int, value_dim: int = 1, hidden: int = 64, beta_max: float = 2.0,
-        data_dependent: bool = True, use_value: bool = True,
+        self,
+        dim: int,
+        value_dim: int = 1,
+        hidden: int = 64,
+        beta_max: float = 2.0,
+        data_dependent: bool = True,
+        use_value: bool = True,
     ) -> None:
         super().__init__()
         if dim < 2:
@@ -84,7 +90,7 @@ class DeltaResidualBlock(nn.Module):
         if data_dependent:
             self.k_proj = nn.Linear(dim, dim)
         else:
-            self.k_dir = nn.Parameter(torch.randn(dim) / dim ** 0.5)
+            self.k_dir = nn.Parameter(torch.randn(dim) / dim**0.5)
         self.beta_proj = nn.Linear(dim, 1)
         if use_value:
             self.v_mlp = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, value_dim))

@@ -30,6 +30,7 @@ not a power of 2, the paper's penalty ``sum_i 1 / sum_{j<n} r(z^(i))_j``
 Static (task-only) gating: ``z, w`` are parameters; per-example gating:
 ``z, w`` are linear functions of a routing input.
 """
+
 from __future__ import annotations
 
 import math
@@ -66,7 +67,12 @@ class DSelectKGate(nn.Module):
     """
 
     def __init__(
-        self, n_experts: int, k: int, gamma: float = 1.0, input_dim: int | None = None, entropy_reg: float = 1e-2,
+        self,
+        n_experts: int,
+        k: int,
+        gamma: float = 1.0,
+        input_dim: int | None = None,
+        entropy_reg: float = 1e-2,
     ) -> None:
         super().__init__()
         if n_experts < 2:
@@ -144,8 +150,15 @@ class DSelectKMoE(nn.Module):
     """
 
     def __init__(
-        self, in_dim: int, out_dim: int, n_experts: int, k: int, hidden: int = 32, gamma: float = 1.0,
-        per_example: bool = True, entropy_reg: float = 1e-2,
+        self,
+        in_dim: int,
+        out_dim: int,
+        n_experts: int,
+        k: int,
+        hidden: int = 32,
+        gamma: float = 1.0,
+        per_example: bool = True,
+        entropy_reg: float = 1e-2,
     ) -> None:
         super().__init__()
         for name, val in (("in_dim", in_dim), ("out_dim", out_dim), ("hidden", hidden)):

@@ -19,6 +19,7 @@ Base gates:
 At ``alpha = 0`` the expanded activation is exactly the base one (same floating
 point operations up to the ``* 1 - 0`` identity).
 """
+
 from __future__ import annotations
 
 import math
@@ -72,8 +73,8 @@ class ExpandedGate(nn.Module):
             raise ValueError(
                 f"x: last dimension must be num_parameters={self.num_parameters}, got shape {tuple(x.shape)}"
             )
-        g = base_gate(x, self.kind)                                      # [*, C]
-        alpha = self.alpha.to(x.dtype)                                   # [P], broadcasts over C
+        g = base_gate(x, self.kind)  # [*, C]
+        alpha = self.alpha.to(x.dtype)  # [P], broadcasts over C
         return x * (g * (1.0 + 2.0 * alpha) - alpha)
 
     def extra_repr(self) -> str:

@@ -18,6 +18,7 @@ compressed activations decides whether the second stage runs at all::
 A feature whose gate reaches 0 is dropped for good (relu has zero gradient there), so
 ``compression()`` -- the fraction of zero gates -- only grows during training.
 """
+
 from __future__ import annotations
 
 import torch
@@ -45,8 +46,8 @@ class GatedCompression(nn.Module):
         if not gate_init > 0:
             raise ValueError(f"gate_init must be > 0, got {gate_init!r}")
         self.d = d
-        self.gate_weight = nn.Parameter(torch.full((d,), float(gate_init)))   # w  [D]
-        self.head = nn.Linear(d, 1)                                         # u, c
+        self.gate_weight = nn.Parameter(torch.full((d,), float(gate_init)))  # w  [D]
+        self.head = nn.Linear(d, 1)  # u, c
 
     def gate(self) -> torch.Tensor:
         """Non-negative gate ``relu(w)``: ``[D]``."""
@@ -55,8 +56,8 @@ class GatedCompression(nn.Module):
     def forward(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if h.dim() < 1 or h.shape[-1] != self.d:
             raise ValueError(f"h: last dimension must be d={self.d}, got shape {tuple(h.shape)}")
-        z = h * self.gate()                                                 # [B, D]
-        return z, self.head(z)[..., 0]                                      # [B, D], [B]
+        z = h * self.gate()  # [B, D]
+        return z, self.head(z)[..., 0]  # [B, D], [B]
 
     def penalty(self) -> torch.Tensor:
         """L1 sparsity penalty on the gate (mean of ``relu(w)``)."""

@@ -44,6 +44,7 @@ causal convolution and SiLU, L2-normalised ``q`` and ``k``,
 ``g = -exp(A_log) * softplus(W_a x + dt_bias)`` (so ``alpha = exp(g)``), and a
 gated RMSNorm output ``W_o (RMSNorm(o) * SiLU(W_g x))``.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -113,7 +114,7 @@ def naive_recurrent_gated_delta_rule(
     _check_inputs(q, k, v, g, beta, initial_state)
     b, t, h, dk = q.shape
     dv = v.shape[-1]
-    scale = dk ** -0.5 if scale is None else scale
+    scale = dk**-0.5 if scale is None else scale
     s = q.new_zeros(b, h, dk, dv) if initial_state is None else initial_state
     outs = []
     for i in range(t):
@@ -149,7 +150,7 @@ def chunk_gated_delta_rule_ref(
         raise ValueError(f"chunk_size must be > 0, got {chunk_size}")
     b, t, h, dk = q.shape
     dv = v.shape[-1]
-    scale = dk ** -0.5 if scale is None else scale
+    scale = dk**-0.5 if scale is None else scale
     c = chunk_size
     pad = (-t) % c
     if pad:
@@ -197,8 +198,15 @@ def _fla_chunk(q, k, v, g, beta, scale, initial_state):
     lo = torch.bfloat16
     h0 = None if initial_state is None else initial_state.float()
     o, s = chunk_gated_delta_rule(
-        q.to(lo), k.to(lo), v.to(lo), g.float(), beta.to(lo),
-        scale=scale, initial_state=h0, output_final_state=True, head_first=False,
+        q.to(lo),
+        k.to(lo),
+        v.to(lo),
+        g.float(),
+        beta.to(lo),
+        scale=scale,
+        initial_state=h0,
+        output_final_state=True,
+        head_first=False,
     )
     return o.to(dtype), s.to(dtype)
 
@@ -247,7 +255,8 @@ class GatedDeltaNet(nn.Module):
         self.qkv_proj = nn.Linear(d_model, 2 * hk + hv, bias=False)
         self.conv = (
             nn.Conv1d(2 * hk + hv, 2 * hk + hv, conv_size, groups=2 * hk + hv, padding=conv_size - 1)
-            if conv_size > 0 else None
+            if conv_size > 0
+            else None
         )
         self.b_proj = nn.Linear(d_model, n_heads)
         self.a_proj = nn.Linear(d_model, n_heads)
@@ -267,9 +276,7 @@ class GatedDeltaNet(nn.Module):
             return "fla"
         return self.mode
 
-    def forward(
-        self, x: torch.Tensor, initial_state: torch.Tensor | None = None, return_state: bool = False
-    ):
+    def forward(self, x: torch.Tensor, initial_state: torch.Tensor | None = None, return_state: bool = False):
         """``x`` ``[B, T, D]`` -> ``[B, T, D]`` (and the final state ``[B, H, K, V]`` if asked)."""
         if x.dim() != 3 or x.shape[-1] != self.d_model:
             raise ValueError(f"x must be [B, T, {self.d_model}], got {tuple(x.shape)}")
@@ -286,7 +293,7 @@ class GatedDeltaNet(nn.Module):
         beta = self.b_proj(x).sigmoid()  # [B, T, H]
         g = -self.A_log.float().exp() * F.softplus(self.a_proj(x).float() + self.dt_bias)  # [B, T, H]
         g = g.to(x.dtype)
-        scale = dk ** -0.5
+        scale = dk**-0.5
         backend = self._backend(x)
         if backend == "fla":
             o, state = _fla_chunk(q, k, v, g, beta, scale, initial_state)

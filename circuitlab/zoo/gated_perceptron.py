@@ -18,6 +18,7 @@ perceptron ``a = w . x + b``, the baseline.
 The forward pass returns the pre-activation ``a`` (logits); train it with a
 logistic / cross-entropy loss and threshold at zero (:meth:`predict`).
 """
+
 from __future__ import annotations
 
 import torch
@@ -42,8 +43,9 @@ class GatedPerceptron(nn.Module):
         input ``[B, n_inputs]`` -> logits ``[B, n_outputs]``.
     """
 
-    def __init__(self, n_inputs: int, n_outputs: int = 1, gated: bool = True,
-                 gate_inputs: tuple[int, ...] | None = None):
+    def __init__(
+        self, n_inputs: int, n_outputs: int = 1, gated: bool = True, gate_inputs: tuple[int, ...] | None = None
+    ):
         super().__init__()
         if not isinstance(n_inputs, int) or n_inputs < 1:
             raise ValueError(f"n_inputs must be a positive int, got {n_inputs!r}")
@@ -52,17 +54,19 @@ class GatedPerceptron(nn.Module):
         if gate_inputs is None:
             gate_inputs = tuple(range(n_inputs))
         gate_inputs = tuple(gate_inputs)
-        if len(gate_inputs) < 2 or len(set(gate_inputs)) != len(gate_inputs) or \
-                any(not isinstance(i, int) or not 0 <= i < n_inputs for i in gate_inputs):
-            raise ValueError(
-                f"gate_inputs must be >= 2 distinct indices in [0, {n_inputs}), got {gate_inputs!r}")
+        if (
+            len(gate_inputs) < 2
+            or len(set(gate_inputs)) != len(gate_inputs)
+            or any(not isinstance(i, int) or not 0 <= i < n_inputs for i in gate_inputs)
+        ):
+            raise ValueError(f"gate_inputs must be >= 2 distinct indices in [0, {n_inputs}), got {gate_inputs!r}")
         self.n_inputs = n_inputs
         self.gated = gated
         self.register_buffer("gate_index", torch.tensor(gate_inputs, dtype=torch.long), persistent=False)
-        self.linear = nn.Linear(n_inputs, n_outputs)                       # w, b
-        self.gate_weight = nn.Parameter(torch.zeros(n_outputs)) if gated else None   # v  [n_outputs]
+        self.linear = nn.Linear(n_inputs, n_outputs)  # w, b
+        self.gate_weight = nn.Parameter(torch.zeros(n_outputs)) if gated else None  # v  [n_outputs]
         if gated:
-            nn.init.uniform_(self.gate_weight, -1.0 / n_inputs ** 0.5, 1.0 / n_inputs ** 0.5)
+            nn.init.uniform_(self.gate_weight, -1.0 / n_inputs**0.5, 1.0 / n_inputs**0.5)
 
     def gate_input(self, x: torch.Tensor) -> torch.Tensor:
         """The product input ``p = prod_{i in S} x_i``: ``[B, n] -> [B, 1]``."""
@@ -71,9 +75,9 @@ class GatedPerceptron(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 2 or x.shape[1] != self.n_inputs:
             raise ValueError(f"x must have shape [B, {self.n_inputs}], got {tuple(x.shape)}")
-        a = self.linear(x)                                                 # [B, n_outputs]
+        a = self.linear(x)  # [B, n_outputs]
         if self.gated:
-            a = a + self.gate_input(x) * self.gate_weight                  # [B, 1] * [n_outputs]
+            a = a + self.gate_input(x) * self.gate_weight  # [B, 1] * [n_outputs]
         return a
 
     @torch.no_grad()

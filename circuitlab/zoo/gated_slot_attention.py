@@ -32,6 +32,7 @@ Layer: ``q, k = SiLU(W_q x), SiLU(W_k x)``, ``v = W_v x``,
 ``log alpha = logsigmoid(W_a x) / tau`` (``tau = gate_logit_normalizer``),
 output ``W_o (RMSNorm(o) * SiLU(W_g x))``.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -69,10 +70,14 @@ def _check(q, k, v, g, initial_state) -> None:
     if initial_state is not None:
         b, _, h, dk = q.shape
         m, dv = g.shape[-1], v.shape[-1]
-        if (len(initial_state) != 2 or tuple(initial_state[0].shape) != (b, h, m, dk)
-                or tuple(initial_state[1].shape) != (b, h, m, dv)):
-            raise ValueError(f"initial_state must be (K~ [B, H, M, K], V~ [B, H, M, V]) = "
-                             f"({(b, h, m, dk)}, {(b, h, m, dv)})")
+        if (
+            len(initial_state) != 2
+            or tuple(initial_state[0].shape) != (b, h, m, dk)
+            or tuple(initial_state[1].shape) != (b, h, m, dv)
+        ):
+            raise ValueError(
+                f"initial_state must be (K~ [B, H, M, K], V~ [B, H, M, V]) = ({(b, h, m, dk)}, {(b, h, m, dv)})"
+            )
 
 
 def naive_recurrent_gsa(
@@ -98,7 +103,7 @@ def naive_recurrent_gsa(
     _check(q, k, v, g, initial_state)
     b, t, h, dk = q.shape
     m, dv = g.shape[-1], v.shape[-1]
-    scale = dk ** -0.5 if scale is None else scale
+    scale = dk**-0.5 if scale is None else scale
     if initial_state is None:
         ks, vs = q.new_zeros(b, h, m, dk), q.new_zeros(b, h, m, dv)
     else:
@@ -187,7 +192,7 @@ def chunk_gsa_ref(
     """GSA as two chunkwise GLA passes; same arguments/returns as :func:`naive_recurrent_gsa`."""
     _check(q, k, v, g, initial_state)
     dk = q.shape[-1]
-    scale = dk ** -0.5 if scale is None else scale
+    scale = dk**-0.5 if scale is None else scale
     s = 1 - g.exp()  # [B, T, H, M]  slot write weights
     ks0 = vs0 = None
     if initial_state is not None:
@@ -206,7 +211,15 @@ def _fla_gsa(q, k, v, g, scale, initial_state):
     if initial_state is not None:  # fla keeps K~ transposed: [B, H, K, M]
         h0 = (initial_state[0].transpose(-1, -2).contiguous(), initial_state[1].contiguous())
     o, (hk, hv) = chunk_gsa(
-        q, k, v, 1 - g.exp(), g, scale=scale, initial_state=h0, output_final_state=True, head_first=False,
+        q,
+        k,
+        v,
+        1 - g.exp(),
+        g,
+        scale=scale,
+        initial_state=h0,
+        output_final_state=True,
+        head_first=False,
     )  # inputs are [B, T, H, *]; older fla versions default to head-first
     return o, (hk.transpose(-1, -2), hv)
 
@@ -277,7 +290,7 @@ class GatedSlotAttention(nn.Module):
         k = F.silu(self.k_proj(x)).view(bsz, t, h, dk)  # [B, T, H, K]
         v = self.v_proj(x).view(bsz, t, h, dv)  # [B, T, H, V]
         g = F.logsigmoid(self.f_proj(x)).view(bsz, t, h, m) / self.tau  # [B, T, H, M]  log alpha
-        scale = dk ** -0.5
+        scale = dk**-0.5
         backend = self._backend(x)
         if backend == "fla":
             o, state = _fla_gsa(q, k, v, g, scale, initial_state)

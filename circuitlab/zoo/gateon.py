@@ -25,6 +25,7 @@ closing threshold are our concrete choices (the paper's relevance also uses acti
 its context is inferred without labels, which is out of scope here: the context id is
 given).
 """
+
 from __future__ import annotations
 
 import torch
@@ -51,8 +52,7 @@ class GateONMLP(nn.Module):
     (a momentum buffer would otherwise carry old velocity past the obstruction).
     """
 
-    def __init__(self, sizes: list[int], n_contexts: int, close_below: float = 0.05,
-                 relevance_scale: float = 0.1):
+    def __init__(self, sizes: list[int], n_contexts: int, close_below: float = 0.05, relevance_scale: float = 0.1):
         super().__init__()
         if len(sizes) < 3 or any(not isinstance(s, int) or s < 1 for s in sizes):
             raise ValueError(f"sizes must list >= 3 positive ints (in, hidden..., out), got {sizes!r}")
@@ -65,11 +65,11 @@ class GateONMLP(nn.Module):
         self.sizes, self.n_contexts, self.close_below = list(sizes), n_contexts, close_below
         self.relevance_scale = relevance_scale
         self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-2], sizes[1:-1]))
-        self.readout = nn.Linear(sizes[-2], sizes[-1], bias=False)   # a shared bias would be unprotected
+        self.readout = nn.Linear(sizes[-2], sizes[-1], bias=False)  # a shared bias would be unprotected
         self.gate_logits = nn.ParameterList(nn.Parameter(torch.full((n_contexts, h), 2.0)) for h in sizes[1:-1])
         for i, h in enumerate(sizes[1:-1]):
-            self.register_buffer(f"relevance_{i}", torch.zeros(h))                 # r^l   [H_l]
-            self.register_buffer(f"open_{i}", torch.ones(n_contexts, h))          # open^l [C, H_l]
+            self.register_buffer(f"relevance_{i}", torch.zeros(h))  # r^l   [H_l]
+            self.register_buffer(f"open_{i}", torch.ones(n_contexts, h))  # open^l [C, H_l]
 
     def relevance(self, layer: int) -> torch.Tensor:
         return getattr(self, f"relevance_{layer}")
@@ -93,20 +93,20 @@ class GateONMLP(nn.Module):
         c = self._context(context, x.shape[0], x.device)
         h, acts = x, []
         for i, layer in enumerate(self.hidden):
-            q = torch.sigmoid(self.gate_logits[i][c]) * self.open_mask(i)[c]    # [B, H_l]
+            q = torch.sigmoid(self.gate_logits[i][c]) * self.open_mask(i)[c]  # [B, H_l]
             h = F.relu(layer(h)) * q
             acts.append(h)
         return acts
 
     def forward(self, x: torch.Tensor, context) -> torch.Tensor:
-        return self.readout(self.activities(x, context)[-1])                    # [B, d_out]
+        return self.readout(self.activities(x, context)[-1])  # [B, d_out]
 
     @torch.no_grad()
     def obstruct_grads(self) -> None:
         """Scale gradients by ``1 - r`` of the unit they feed or come from (call before ``step``)."""
         outgoing = [*self.hidden[1:], self.readout]
         for i, layer in enumerate(self.hidden):
-            keep = 1.0 - self.relevance(i)                                      # [H_l]
+            keep = 1.0 - self.relevance(i)  # [H_l]
             if layer.weight.grad is not None:
                 layer.weight.grad.mul_(keep[:, None])
             if layer.bias.grad is not None:
@@ -124,8 +124,8 @@ class GateONMLP(nn.Module):
             raise ValueError(f"context must be an int in [0, {self.n_contexts}), got {context!r}")
         rels = []
         for i, h in enumerate(self.activities(x, context)):
-            mean = h.abs().mean(0)                                              # [H_l]
-            share = mean / mean.max().clamp(min=1e-12)                          # activity / layer max
+            mean = h.abs().mean(0)  # [H_l]
+            share = mean / mean.max().clamp(min=1e-12)  # activity / layer max
             rel = (share / self.relevance_scale).clamp(max=1.0)
             self.relevance(i).copy_(torch.maximum(self.relevance(i), rel))
             self.open_mask(i)[context] *= (share >= self.close_below).to(rel.dtype)
@@ -135,5 +135,6 @@ class GateONMLP(nn.Module):
     def gate_penalty(self, context) -> torch.Tensor:
         """Mean open-gate value of ``context`` (an L1 push towards using few units)."""
         c = torch.as_tensor(context).long().reshape(-1)
-        return torch.stack([(torch.sigmoid(g[c]) * self.open_mask(i)[c]).mean()
-                            for i, g in enumerate(self.gate_logits)]).mean()
+        return torch.stack(
+            [(torch.sigmoid(g[c]) * self.open_mask(i)[c]).mean() for i, g in enumerate(self.gate_logits)]
+        ).mean()

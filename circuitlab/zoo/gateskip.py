@@ -17,6 +17,7 @@ through unchanged (``h'_t = h_t``), and the branch never sees them (it runs on t
 gathered ``[B, k, D]`` tokens). ``mode="random"`` picks the ``k`` tokens uniformly
 at random instead, the baseline the gate ranking has to beat.
 """
+
 from __future__ import annotations
 
 import math
@@ -66,15 +67,16 @@ class GateSkipResidual(nn.Module):
             raise ValueError("penalty() needs a forward call first")
         return self.last_gate.mean()
 
-    def forward(self, h: torch.Tensor, budget: float | None = None, mode: str = "gate",
-                generator: torch.Generator | None = None) -> torch.Tensor:
+    def forward(
+        self, h: torch.Tensor, budget: float | None = None, mode: str = "gate", generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         if h.dim() != 3 or h.shape[-1] != self.d_model:
             raise ValueError(f"h must have shape [B, T, {self.d_model}], got {tuple(h.shape)}")
         if mode not in SKIP_MODES:
             raise ValueError(f"mode must be one of {SKIP_MODES}, got {mode!r}")
         if budget is not None and not 0.0 <= budget <= 1.0:
             raise ValueError(f"budget must be in [0, 1], got {budget!r}")
-        g = self.gate(h)                                                   # [B, T, D]
+        g = self.gate(h)  # [B, T, D]
         if budget is None:
             self.last_gate = g
             return h + g * self.branch(h)
@@ -84,12 +86,12 @@ class GateSkipResidual(nn.Module):
             self.last_gate = g[:, :0]
             return h
         if mode == "gate":
-            idx = g.mean(-1).topk(k, dim=1).indices                        # [B, k] most important tokens
+            idx = g.mean(-1).topk(k, dim=1).indices  # [B, k] most important tokens
         else:
             idx = torch.rand(b, t, generator=generator, device=h.device).argsort(dim=1)[:, :k]
-        idx = idx.sort(dim=1).values                                       # keep token order for the branch
+        idx = idx.sort(dim=1).values  # keep token order for the branch
         gather = idx[..., None].expand(b, k, d)
-        h_sel, g_sel = h.gather(1, gather), g.gather(1, gather)            # [B, k, D]
+        h_sel, g_sel = h.gather(1, gather), g.gather(1, gather)  # [B, k, D]
         self.last_gate = g_sel
         return h.scatter_add(1, gather, g_sel * self.branch(h_sel))
 

@@ -39,6 +39,7 @@ and the frame term is a pixel *sum* (not mean), so ``I - beta K^T K`` can have
 eigenvalues below ``-1`` too.  Here ``alpha`` is a sigmoid, in ``(0, 1)``.
 :func:`public_code_decay` reproduces their formula for comparison only.
 """
+
 from __future__ import annotations
 
 import torch
@@ -126,12 +127,22 @@ class GDKVMemory(nn.Module):
     """
 
     def __init__(
-        self, key_in: int, value_in: int, key_dim: int = 32, value_dim: int = 32, n_heads: int = 4,
+        self,
+        key_in: int,
+        value_in: int,
+        key_dim: int = 32,
+        value_dim: int = 32,
+        n_heads: int = 4,
         alpha_bias: float = 3.0,
     ) -> None:
         super().__init__()
-        for name, val in (("key_in", key_in), ("value_in", value_in), ("key_dim", key_dim),
-                          ("value_dim", value_dim), ("n_heads", n_heads)):
+        for name, val in (
+            ("key_in", key_in),
+            ("value_in", value_in),
+            ("key_dim", key_dim),
+            ("value_dim", value_dim),
+            ("n_heads", n_heads),
+        ):
             if val <= 0:
                 raise ValueError(f"{name} must be > 0, got {val}")
         if value_dim % n_heads:
@@ -152,7 +163,10 @@ class GDKVMemory(nn.Module):
         return a.repeat_interleave(rep, -1), b.repeat_interleave(rep, -1)
 
     def forward(
-        self, keys: torch.Tensor, values: torch.Tensor, initial_state: torch.Tensor | None = None,
+        self,
+        keys: torch.Tensor,
+        values: torch.Tensor,
+        initial_state: torch.Tensor | None = None,
         return_state: bool = False,
     ):
         if keys.dim() != 4 or keys.shape[-1] != self.key_in:

@@ -32,6 +32,7 @@ controller on addition examples.  Because a sum is only ever produced by
 chaining Increment, sums never seen in addition training come out right; a
 monolithic network cannot emit a class it was never trained on.
 """
+
 from __future__ import annotations
 
 import torch
@@ -58,8 +59,9 @@ class GlobalWorkspaceRouter(nn.Module):
     Output-step distribution ``pi`` ``[B, T]``.
     """
 
-    def __init__(self, n_operands: int = 10, max_steps: int | None = None, d_workspace: int = 32,
-                 hidden: int = 64) -> None:
+    def __init__(
+        self, n_operands: int = 10, max_steps: int | None = None, d_workspace: int = 32, hidden: int = 64
+    ) -> None:
         super().__init__()
         if n_operands < 2:
             raise ValueError(f"n_operands must be >= 2, got {n_operands}")
@@ -91,10 +93,13 @@ class GlobalWorkspaceRouter(nn.Module):
         """Output gates ``h`` ``[B, T]`` (the last one forced to 1)."""
         self._check(b, "b")
         steps = torch.arange(self.max_steps, device=b.device)
-        feats = torch.cat([
-            F.one_hot(b.long(), self.n_operands)[:, None, :].expand(-1, self.max_steps, -1),
-            F.one_hot(steps, self.max_steps)[None].expand(b.shape[0], -1, -1),
-        ], dim=-1).float()  # [B, T, n_operands + T]
+        feats = torch.cat(
+            [
+                F.one_hot(b.long(), self.n_operands)[:, None, :].expand(-1, self.max_steps, -1),
+                F.one_hot(steps, self.max_steps)[None].expand(b.shape[0], -1, -1),
+            ],
+            dim=-1,
+        ).float()  # [B, T, n_operands + T]
         h = torch.sigmoid(self.controller(feats)[..., 0])  # [B, T]
         return torch.cat([h[:, :-1], torch.ones_like(h[:, -1:])], dim=1)
 

@@ -17,6 +17,7 @@ and the baseline ``FFN_act(x) = act(x W1) W2``. A GLU FFN has three weight
 matrices instead of two; at equal parameter count its hidden width is about
 2/3 of the baseline's (:func:`matched_hidden` gives the exact width).
 """
+
 from __future__ import annotations
 
 import torch
@@ -65,8 +66,9 @@ class GLUFFN(nn.Module):
         input ``[*, d_model]`` -> output ``[*, d_out]``.
     """
 
-    def __init__(self, d_model: int, d_hidden: int, variant: str = "swiglu", d_out: int | None = None,
-                 bias: bool = False):
+    def __init__(
+        self, d_model: int, d_hidden: int, variant: str = "swiglu", d_out: int | None = None, bias: bool = False
+    ):
         super().__init__()
         d_out = d_model if d_out is None else d_out
         _check_dims(d_model=d_model, d_hidden=d_hidden, d_out=d_out)
@@ -74,15 +76,15 @@ class GLUFFN(nn.Module):
             raise ValueError(f"variant must be one of {GLU_VARIANTS}, got {variant!r}")
         self.variant = variant
         self.d_model = d_model
-        self.w_gate = nn.Linear(d_model, d_hidden, bias=bias)     # W
-        self.w_value = nn.Linear(d_model, d_hidden, bias=bias)    # V
-        self.w_out = nn.Linear(d_hidden, d_out, bias=bias)        # W2
+        self.w_gate = nn.Linear(d_model, d_hidden, bias=bias)  # W
+        self.w_value = nn.Linear(d_model, d_hidden, bias=bias)  # V
+        self.w_out = nn.Linear(d_hidden, d_out, bias=bias)  # W2
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() == 0 or x.shape[-1] != self.d_model:
             raise ValueError(f"x: last dimension must be d_model={self.d_model}, got shape {tuple(x.shape)}")
-        h = gate_activation(self.variant, self.w_gate(x)) * self.w_value(x)    # [*, d_hidden]
-        return self.w_out(h)                                                  # [*, d_out]
+        h = gate_activation(self.variant, self.w_gate(x)) * self.w_value(x)  # [*, d_hidden]
+        return self.w_out(h)  # [*, d_out]
 
 
 @register("dense_ffn")
@@ -100,8 +102,9 @@ class DenseFFN(nn.Module):
         input ``[*, d_model]`` -> output ``[*, d_out]``.
     """
 
-    def __init__(self, d_model: int, d_hidden: int, activation: str = "relu", d_out: int | None = None,
-                 bias: bool = False):
+    def __init__(
+        self, d_model: int, d_hidden: int, activation: str = "relu", d_out: int | None = None, bias: bool = False
+    ):
         super().__init__()
         d_out = d_model if d_out is None else d_out
         _check_dims(d_model=d_model, d_hidden=d_hidden, d_out=d_out)
@@ -115,7 +118,7 @@ class DenseFFN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() == 0 or x.shape[-1] != self.d_model:
             raise ValueError(f"x: last dimension must be d_model={self.d_model}, got shape {tuple(x.shape)}")
-        return self.w_out(_DENSE_ACTS[self.activation](self.w_in(x)))        # [*, d_out]
+        return self.w_out(_DENSE_ACTS[self.activation](self.w_in(x)))  # [*, d_out]
 
 
 def matched_hidden(d_model: int, d_ff: int, d_out: int | None = None, bias: bool = False) -> int:

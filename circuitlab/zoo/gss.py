@@ -23,6 +23,7 @@ SSM kernel per channel ``h`` with ``N/2`` complex conjugate pairs
 The convolution is computed with an FFT of length ``2L`` (``O(L log L)``);
 :func:`direct_causal_conv` is the plain ``O(L^2)`` reference it must match.
 """
+
 from __future__ import annotations
 
 import math
@@ -78,12 +79,10 @@ class DSSKernel(nn.Module):
         if not 0 < dt_min <= dt_max:
             raise ValueError(f"need 0 < dt_min <= dt_max, got dt_min={dt_min}, dt_max={dt_max}")
         half = d_state // 2
-        self.log_dt = nn.Parameter(
-            torch.rand(channels) * (math.log(dt_max) - math.log(dt_min)) + math.log(dt_min)
-        )
+        self.log_dt = nn.Parameter(torch.rand(channels) * (math.log(dt_max) - math.log(dt_min)) + math.log(dt_min))
         self.log_a_real = nn.Parameter(torch.full((channels, half), math.log(0.5)))
         self.a_imag = nn.Parameter(math.pi * torch.arange(half, dtype=torch.float32).repeat(channels, 1))
-        self.c = nn.Parameter(torch.randn(channels, half, 2) * (0.5 ** 0.5))  # real/imag parts
+        self.c = nn.Parameter(torch.randn(channels, half, 2) * (0.5**0.5))  # real/imag parts
 
     def forward(self, length: int) -> torch.Tensor:
         lam = torch.complex(-self.log_a_real.exp(), self.a_imag)  # [H, N/2]
@@ -111,8 +110,15 @@ class GSS(nn.Module):
     """
 
     def __init__(
-        self, d_model: int, d_ssm: int = 32, expand: int = 2, d_state: int = 32, conv: str = "fft",
-        use_ssm: bool = True, dt_min: float = 1e-3, dt_max: float = 1e-1,
+        self,
+        d_model: int,
+        d_ssm: int = 32,
+        expand: int = 2,
+        d_state: int = 32,
+        conv: str = "fft",
+        use_ssm: bool = True,
+        dt_min: float = 1e-3,
+        dt_max: float = 1e-1,
     ) -> None:
         super().__init__()
         for name, val in (("d_model", d_model), ("d_ssm", d_ssm), ("expand", expand)):

@@ -18,6 +18,7 @@ the paper pre-trains the heads instead). Heads and gates are trained jointly; a 
 ``lambda`` buys a lower expected cost with accuracy. At inference a sample exits at the
 first ``l`` with ``g_l > 1/2`` and later blocks are not run for it.
 """
+
 from __future__ import annotations
 
 import torch
@@ -49,8 +50,14 @@ class JEIDNN(nn.Module):
         ``forward(x)`` -> dict with ``logits [L, B, C]``, ``gates [L, B]`` and ``exit_probs [L, B]``.
     """
 
-    def __init__(self, blocks: list[nn.Module], heads: list[nn.Module], n_classes: int,
-                 costs: list[float] | None = None, gate_hidden: int = 16):
+    def __init__(
+        self,
+        blocks: list[nn.Module],
+        heads: list[nn.Module],
+        n_classes: int,
+        costs: list[float] | None = None,
+        gate_hidden: int = 16,
+    ):
         super().__init__()
         if len(blocks) < 2 or len(blocks) != len(heads):
             raise ValueError(f"blocks and heads must have the same length >= 2, got {len(blocks)} and {len(heads)}")
@@ -65,22 +72,23 @@ class JEIDNN(nn.Module):
         self.blocks, self.heads, self.n_classes = nn.ModuleList(blocks), nn.ModuleList(heads), n_classes
         self.gates = nn.ModuleList(
             nn.Sequential(nn.Linear(n_classes + 1, gate_hidden), nn.ReLU(), nn.Linear(gate_hidden, 1))
-            for _ in range(n - 1))
+            for _ in range(n - 1)
+        )
         self.register_buffer("costs", torch.tensor(costs, dtype=torch.float32))
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         logits, gates, f = [], [], x
         for l, (block, head) in enumerate(zip(self.blocks, self.heads)):
             f = block(f)
-            o = head(f)                                                      # [B, C]
+            o = head(f)  # [B, C]
             if o.dim() != 2 or o.shape[1] != self.n_classes:
                 raise ValueError(f"heads[{l}] must return [B, {self.n_classes}], got {tuple(o.shape)}")
             logits.append(o)
             if l < len(self.gates):
                 gates.append(torch.sigmoid(self.gates[l](_gate_features(o))[:, 0]))
             else:
-                gates.append(torch.ones_like(o[:, 0]))                       # the last exit takes the rest
-        g = torch.stack(gates)                                               # [L, B]
+                gates.append(torch.ones_like(o[:, 0]))  # the last exit takes the rest
+        g = torch.stack(gates)  # [L, B]
         survive = torch.cumprod(torch.cat([torch.ones_like(g[:1]), 1 - g[:-1]]), 0)
         return {"logits": torch.stack(logits), "gates": g, "exit_probs": g * survive}
 
@@ -88,8 +96,8 @@ class JEIDNN(nn.Module):
         """``E_q[CE] + lam E_q[cost] + eta mean_l CE``, averaged over the batch."""
         if lam < 0 or eta < 0:
             raise ValueError(f"lam and eta must be >= 0, got lam={lam!r}, eta={eta!r}")
-        logits, q = out["logits"], out["exit_probs"]                         # [L, B, C], [L, B]
-        ce = torch.stack([F.cross_entropy(o, y, reduction="none") for o in logits])   # [L, B]
+        logits, q = out["logits"], out["exit_probs"]  # [L, B, C], [L, B]
+        ce = torch.stack([F.cross_entropy(o, y, reduction="none") for o in logits])  # [L, B]
         exp_ce = (q * ce).sum(0).mean()
         exp_cost = (q * self.costs[:, None]).sum(0).mean()
         return exp_ce + lam * exp_cost + eta * ce.mean()
@@ -108,8 +116,11 @@ class JEIDNN(nn.Module):
             f = block(f)
             o = head(f)
             last = l == len(self.blocks) - 1
-            leave = torch.ones(len(active), dtype=torch.bool, device=x.device) if last else \
-                torch.sigmoid(self.gates[l](_gate_features(o))[:, 0]) > threshold
+            leave = (
+                torch.ones(len(active), dtype=torch.bool, device=x.device)
+                if last
+                else torch.sigmoid(self.gates[l](_gate_features(o))[:, 0]) > threshold
+            )
             labels[active[leave]] = o[leave].argmax(-1)
             exits[active[leave]] = l
             active, f = active[~leave], f[~leave]

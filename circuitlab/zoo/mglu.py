@@ -19,6 +19,7 @@ Backends: ``naive`` (plain PyTorch, :mod:`.mglu_naive`), ``triton`` (fused kerne
 :mod:`.mglu_triton`; CUDA, or CPU under ``TRITON_INTERPRET=1``), ``auto`` (triton
 when it can run, else naive).
 """
+
 from __future__ import annotations
 
 import torch
@@ -47,8 +48,15 @@ class MGLU(nn.Module):
         input ``[*, d_model]`` -> output ``[*, d_out]``.
     """
 
-    def __init__(self, d_model: int, d_hidden: int, n_masks: int = 1, activation: str = "sigmoid",
-                 d_out: int | None = None, backend: str = "auto"):
+    def __init__(
+        self,
+        d_model: int,
+        d_hidden: int,
+        n_masks: int = 1,
+        activation: str = "sigmoid",
+        d_out: int | None = None,
+        backend: str = "auto",
+    ):
         super().__init__()
         d_out = d_model if d_out is None else d_out
         for name, v in (("d_model", d_model), ("d_hidden", d_hidden), ("n_masks", n_masks), ("d_out", d_out)):
@@ -59,11 +67,11 @@ class MGLU(nn.Module):
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         self.d_model, self.d_hidden, self.activation, self.backend = d_model, d_hidden, activation, backend
-        self.weight = nn.Parameter(torch.empty(d_model, d_hidden))                 # W  [K, H]
-        nn.init.uniform_(self.weight, -d_model ** -0.5, d_model ** -0.5)
-        self.mask_logits = nn.Parameter(torch.empty(n_masks, d_model, d_hidden))   # L  [m, K, H]
+        self.weight = nn.Parameter(torch.empty(d_model, d_hidden))  # W  [K, H]
+        nn.init.uniform_(self.weight, -(d_model**-0.5), d_model**-0.5)
+        self.mask_logits = nn.Parameter(torch.empty(n_masks, d_model, d_hidden))  # L  [m, K, H]
         nn.init.uniform_(self.mask_logits, -1.0, 1.0)
-        self.w_out = nn.Linear(d_hidden, d_out, bias=False)                         # W_out
+        self.w_out = nn.Linear(d_hidden, d_out, bias=False)  # W_out
 
     def masks(self) -> torch.Tensor:
         """Binary masks ``[m, K, H]`` with a straight-through gradient to ``mask_logits``."""
@@ -98,14 +106,13 @@ class MGLU(nn.Module):
         if x.dim() == 0 or x.shape[-1] != self.d_model:
             raise ValueError(f"x: last dimension must be d_model={self.d_model}, got shape {tuple(x.shape)}")
         lead = x.shape[:-1]
-        h = self.core(x.reshape(-1, self.d_model))                                # [N, H]
-        return self.w_out(h).reshape(*lead, -1)                                   # [*, d_out]
+        h = self.core(x.reshape(-1, self.d_model))  # [N, H]
+        return self.w_out(h).reshape(*lead, -1)  # [*, d_out]
 
 
 @register("swimglu")
 class SwiMGLU(MGLU):
     """MGLU with the Swish (SiLU) gate. Args as :class:`MGLU` without ``activation``."""
 
-    def __init__(self, d_model: int, d_hidden: int, n_masks: int = 1, d_out: int | None = None,
-                 backend: str = "auto"):
+    def __init__(self, d_model: int, d_hidden: int, n_masks: int = 1, d_out: int | None = None, backend: str = "auto"):
         super().__init__(d_model, d_hidden, n_masks, "silu", d_out, backend)

@@ -13,6 +13,7 @@ One shared weight ``W [K, H]`` and ``m`` binary element masks ``M_i [K, H]``
 This file is the reference every fused kernel (``mglu_triton``) is tested against;
 autograd provides its gradients for ``x``, ``W`` and the (relaxed) masks.
 """
+
 from __future__ import annotations
 
 import torch
@@ -39,8 +40,9 @@ def check_mglu_inputs(x: torch.Tensor, weight: torch.Tensor, masks: torch.Tensor
     if weight.dim() != 2:
         raise ValueError(f"weight must be [K, H], got shape {tuple(weight.shape)}")
     if masks.dim() != 3 or masks.shape[1:] != weight.shape:
-        raise ValueError(f"masks must be [m, K, H] = [m, {weight.shape[0]}, {weight.shape[1]}], "
-                         f"got shape {tuple(masks.shape)}")
+        raise ValueError(
+            f"masks must be [m, K, H] = [m, {weight.shape[0]}, {weight.shape[1]}], got shape {tuple(masks.shape)}"
+        )
     if x.dim() != 2 or x.shape[1] != weight.shape[0]:
         raise ValueError(f"x must be [N, K] with K = {weight.shape[0]}, got shape {tuple(x.shape)}")
 
@@ -57,9 +59,9 @@ def mglu_naive(x: torch.Tensor, weight: torch.Tensor, masks: torch.Tensor, activ
     Returns ``[N, H]``.
     """
     check_mglu_inputs(x, weight, masks, activation)
-    full = x @ weight                                          # [N, H]  x W
+    full = x @ weight  # [N, H]  x W
     out = torch.zeros_like(full)
     for i in range(masks.shape[0]):
-        g = x @ (weight * masks[i])                            # [N, H]  gate stream
+        g = x @ (weight * masks[i])  # [N, H]  gate stream
         out = out + activation_fn(activation, g) * (full - g)  # value stream = x W - G
     return out

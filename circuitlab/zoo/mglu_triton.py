@@ -26,6 +26,7 @@ Triton is imported only inside :func:`_kernels` (never at module import). The ke
 run on CUDA tensors, or on CPU tensors under ``TRITON_INTERPRET=1`` (set before
 triton is first imported), which is how the tests check them.
 """
+
 from __future__ import annotations
 
 import functools
@@ -70,8 +71,9 @@ class _MGLUTritonFn(torch.autograd.Function):
         f32 = dict(device=x.device, dtype=torch.float32)
         out, full, g = torch.empty(n, h, **f32), torch.empty(n, h, **f32), torch.empty(nm, n, h, **f32)
         grid = (triton.cdiv(n, block), triton.cdiv(h, block))
-        fwd[grid](x, weight, masks, out, full, g, n, k, h,
-                  NM=nm, ACT=_ACT_CODE[activation], BN=block, BH=block, BK=block)
+        fwd[grid](
+            x, weight, masks, out, full, g, n, k, h, NM=nm, ACT=_ACT_CODE[activation], BN=block, BH=block, BK=block
+        )
         ctx.save_for_backward(x, weight, masks, full, g)
         ctx.activation, ctx.block = activation, block
         return out.to(x.dtype)
@@ -85,24 +87,28 @@ class _MGLUTritonFn(torch.autograd.Function):
         f32 = dict(device=x.device, dtype=torch.float32)
         dfull, dg = torch.empty(n, h, **f32), torch.empty(nm, n, h, **f32)
         elem_block = 256
-        bwd_elem[(triton.cdiv(n * h, elem_block),)](dout, full, g, dfull, dg, n * h,
-                                                   NM=nm, ACT=_ACT_CODE[ctx.activation], BLOCK=elem_block)
+        bwd_elem[(triton.cdiv(n * h, elem_block),)](
+            dout, full, g, dfull, dg, n * h, NM=nm, ACT=_ACT_CODE[ctx.activation], BLOCK=elem_block
+        )
         dx = dw = dm = None
         if ctx.needs_input_grad[0]:
             dx = torch.empty(n, k, **f32)
-            bwd_dx[(triton.cdiv(n, b), triton.cdiv(k, b))](dfull, dg, weight, masks, dx, n, k, h,
-                                                         NM=nm, BN=b, BK=b, BH=b)
+            bwd_dx[(triton.cdiv(n, b), triton.cdiv(k, b))](
+                dfull, dg, weight, masks, dx, n, k, h, NM=nm, BN=b, BK=b, BH=b
+            )
             dx = dx.to(x.dtype)
         if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
             dw, dm = torch.empty(k, h, **f32), torch.empty(nm, k, h, **f32)
-            bwd_dw[(triton.cdiv(k, b), triton.cdiv(h, b))](x, dfull, dg, weight, masks, dw, dm, n, k, h,
-                                                         NM=nm, BK=b, BH=b, BN=b)
+            bwd_dw[(triton.cdiv(k, b), triton.cdiv(h, b))](
+                x, dfull, dg, weight, masks, dw, dm, n, k, h, NM=nm, BK=b, BH=b, BN=b
+            )
             dw, dm = dw.to(weight.dtype), dm.to(masks.dtype)
         return dx, dw, dm, None, None
 
 
-def mglu_triton(x: torch.Tensor, weight: torch.Tensor, masks: torch.Tensor, activation: str = "silu",
-                block: int = 32) -> torch.Tensor:
+def mglu_triton(
+    x: torch.Tensor, weight: torch.Tensor, masks: torch.Tensor, activation: str = "silu", block: int = 32
+) -> torch.Tensor:
     """Fused MGLU core; same contract as :func:`~circuitlab.zoo.mglu_naive.mglu_naive`.
 
     Args:

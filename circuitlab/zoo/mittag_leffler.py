@@ -45,6 +45,7 @@ series ``dE/dz = sum k z^(k-1) / Gamma``, ``dE/db = -sum z^k psi(a k + b) / Gamm
 differentiated (``d/dz -> s^(a-b)/(s^a - z)^2``, ``d/db -> -log(s) F``,
 ``d/da -> -z log(s) s^(a-b)/(s^a - z)^2``); on the asymptote through ``log E``.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,11 +55,11 @@ from torch import nn
 
 from .registry import register
 
-ALPHA_MIN, ALPHA_MAX = 0.25, 1.0      # the activation's range for alpha
-ALPHA_EVAL_MAX = 1.1                  # the evaluator's (lets finite differences straddle alpha = 1)
+ALPHA_MIN, ALPHA_MAX = 0.25, 1.0  # the activation's range for alpha
+ALPHA_EVAL_MAX = 1.1  # the evaluator's (lets finite differences straddle alpha = 1)
 BETA_MAX = 8.0
-_R_SERIES = 40.0           # series / asymptote switch for z > 0, in r = z^(1/a)
-_R_CLAMP = 200.0           # the activation clamps r below this (gate < e^-200 beyond)
+_R_SERIES = 40.0  # series / asymptote switch for z > 0, in r = z^(1/a)
+_R_CLAMP = 200.0  # the activation clamps r below this (gate < e^-200 beyond)
 _N_CONTOUR = 24
 
 
@@ -73,13 +74,13 @@ def _series(z: torch.Tensor, a: float, b: float):
     """Power series for ``z >= 0``: returns ``(E, dE/dz, dE/da, dE/db)``, each ``[M]``."""
     r_max = float(z.max()) ** (1.0 / a) if z.numel() else 0.0
     n_terms = int(math.ceil((r_max + 10.0 * math.sqrt(r_max) + 35.0) / a)) + 2
-    k = torch.arange(n_terms, dtype=z.dtype, device=z.device)                # [K]
-    logz = torch.log(z)[:, None]                                             # [M, 1]
-    ak = a * k + b                                                           # [K]
+    k = torch.arange(n_terms, dtype=z.dtype, device=z.device)  # [K]
+    logz = torch.log(z)[:, None]  # [M, 1]
+    ak = a * k + b  # [K]
     lgam = torch.lgamma(ak)
     psi = torch.digamma(ak)
-    k_logz = torch.where(k == 0, torch.zeros_like(logz), k * logz)           # [M, K]
-    w = torch.exp(k_logz - lgam)                                             # z^k / Gamma   [M, K]
+    k_logz = torch.where(k == 0, torch.zeros_like(logz), k * logz)  # [M, K]
+    w = torch.exp(k_logz - lgam)  # z^k / Gamma   [M, K]
     km1_logz = torch.where(k <= 1, torch.zeros_like(logz), (k - 1) * logz)
     wz = torch.where(k == 0, torch.zeros_like(w), k * torch.exp(km1_logz - lgam))  # k z^(k-1) / Gamma
     e = w.sum(1)
@@ -92,7 +93,7 @@ def _asymptote(z: torch.Tensor, a: float, b: float):
     r = torch.exp(logz / a)
     e = torch.exp(-math.log(a) + (1.0 - b) / a * logz + r)
     dz = e * (1.0 - b + r) / (a * z)
-    da = e * (-1.0 / a - (1.0 - b) * logz / a ** 2 - r * logz / a ** 2)
+    da = e * (-1.0 / a - (1.0 - b) * logz / a**2 - r * logz / a**2)
     db = e * (-logz / a)
     return e, dz, da, db
 
@@ -100,16 +101,16 @@ def _asymptote(z: torch.Tensor, a: float, b: float):
 def _contour(z: torch.Tensor, a: float, b: float, n: int = _N_CONTOUR):
     """Parabolic-contour trapezoidal rule for ``z < 0``: ``(E, dE/dz, dE/da, dE/db)``."""
     mu, h = math.pi * n / 12.0, 3.0 / n
-    u = torch.arange(n + 1, dtype=z.dtype, device=z.device) * h              # [N+1], u >= 0
-    s = mu * torch.complex(torch.ones_like(u), u) ** 2                       # s(u)
+    u = torch.arange(n + 1, dtype=z.dtype, device=z.device) * h  # [N+1], u >= 0
+    s = mu * torch.complex(torch.ones_like(u), u) ** 2  # s(u)
     weight = torch.full_like(u, 2.0)
-    weight[0] = 1.0                                                          # u and -u are conjugate
+    weight[0] = 1.0  # u and -u are conjugate
     base = torch.exp(s) * torch.complex(torch.ones_like(u), u) * weight * (h * mu / math.pi)  # [N+1]
     log_s = torch.log(s)
-    s_ab = torch.exp((a - b) * log_s)                                        # s^(a-b)
-    s_a = torch.exp(a * log_s)                                               # s^a
-    zc = z.to(s.dtype)[:, None]                                              # [M, 1]
-    inv = 1.0 / (s_a - zc)                                                   # [M, N+1]
+    s_ab = torch.exp((a - b) * log_s)  # s^(a-b)
+    s_a = torch.exp(a * log_s)  # s^a
+    zc = z.to(s.dtype)[:, None]  # [M, 1]
+    inv = 1.0 / (s_a - zc)  # [M, N+1]
     f = s_ab * inv
     e = (base * f).sum(1).real
     dz = (base * f * inv).sum(1).real
@@ -121,7 +122,7 @@ def _contour(z: torch.Tensor, a: float, b: float, n: int = _N_CONTOUR):
 def mittag_leffler_all(z: torch.Tensor, alpha: float, beta: float):
     """``E_{alpha,beta}(z)`` and its partial derivatives (float64), each shaped like ``z``."""
     _check_params(alpha, beta)
-    zf = z.detach().to(torch.float64).reshape(-1)                            # [M]
+    zf = z.detach().to(torch.float64).reshape(-1)  # [M]
     outs = [torch.empty_like(zf) for _ in range(4)]
     neg = zf < 0
     r = zf.abs() ** (1.0 / alpha)
@@ -188,8 +189,16 @@ class MittagLefflerActivation(nn.Module):
         input ``[*]`` -> output ``[*]``.
     """
 
-    def __init__(self, alpha: float = 1.0, beta: float = 1.0, kappa: float = 1.0, scale: float = 1.0,
-                 shift: float = 0.0, gated: bool = False, trainable: bool = True):
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        beta: float = 1.0,
+        kappa: float = 1.0,
+        scale: float = 1.0,
+        shift: float = 0.0,
+        gated: bool = False,
+        trainable: bool = True,
+    ):
         super().__init__()
         _check_params(alpha, beta)
         if beta < alpha:
@@ -204,17 +213,17 @@ class MittagLefflerActivation(nn.Module):
         self.kappa, self.scale, self.shift, self.gated = kappa, scale, shift, gated
 
     @classmethod
-    def sigmoid(cls, **kw) -> "MittagLefflerActivation":
+    def sigmoid(cls, **kw) -> MittagLefflerActivation:
         """``alpha = beta = 1``: ``1 / (1 + e^-x)``."""
         return cls(alpha=1.0, beta=1.0, **kw)
 
     @classmethod
-    def tanh(cls, **kw) -> "MittagLefflerActivation":
+    def tanh(cls, **kw) -> MittagLefflerActivation:
         """``alpha = beta = 1``, ``2 sigmoid(2x) - 1 = tanh(x)``."""
         return cls(alpha=1.0, beta=1.0, kappa=2.0, scale=2.0, shift=-1.0, **kw)
 
     @classmethod
-    def swish(cls, **kw) -> "MittagLefflerActivation":
+    def swish(cls, **kw) -> MittagLefflerActivation:
         """``alpha = beta = 1``, gated: ``x sigmoid(x)``."""
         return cls(alpha=1.0, beta=1.0, gated=True, **kw)
 

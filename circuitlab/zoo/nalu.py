@@ -21,6 +21,7 @@ converges to the right side for out-of-range inputs; the log-space path
 cannot handle negative or near-zero inputs and its gradients explode near
 zero; ``tanh * sigmoid`` has vanishing gradients at the discrete solution.
 """
+
 from __future__ import annotations
 
 import math

@@ -19,6 +19,7 @@ Unlike a GRU there is no recurrence: all steps are computed in parallel.
 forecast a horizon from an input window (the 1-D PGN of the paper, not the
 2-D TPGN).
 """
+
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,5 @@
 """Name -> class registry for the gating model zoo."""
+
 from __future__ import annotations
 
 REGISTRY: dict[str, type] = {}

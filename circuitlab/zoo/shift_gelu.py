@@ -30,6 +30,7 @@ is the integer result; its gradient is that of the float surrogate ``x sigmoid(l
 :meth:`LambdaShiftGELU.forward_int` is the integer-only path; it checks that every
 tensor it touches has an integer dtype.
 """
+
 from __future__ import annotations
 
 import math
@@ -57,11 +58,11 @@ def shift_add_terms(lam: float, n_terms: int) -> list[tuple[int, int]]:
     for _ in range(n_terms):
         if rest == 0:
             break
-        k = -round(math.log2(abs(rest)))             # nearest power of two to |rest|
+        k = -round(math.log2(abs(rest)))  # nearest power of two to |rest|
         k = max(-8, min(k, 24))
         s = 1 if rest > 0 else -1
         terms.append((s, k))
-        rest -= s * 2.0 ** -k
+        rest -= s * 2.0**-k
     return terms
 
 
@@ -82,10 +83,10 @@ def shift_mul(t: torch.Tensor, terms: list[tuple[int, int]]) -> torch.Tensor:
 def shift_exp(j: torch.Tensor, one: int) -> torch.Tensor:
     """Integer ``e^(j s)`` for ``j <= 0`` at scale ``s = 1/one``; result at the same scale."""
     _require_int(j, "j")
-    jq = j + (j >> 1) - (j >> 4)                                  # ~ j * log2(e)
-    q = torch.div(-jq, one, rounding_mode="floor")                # integer part of -j*log2(e)
-    r = jq + q * one                                              # fractional part, (-one, 0]
-    mant = one + (r >> 1)                                         # 2^(r s) ~= 1 + r s / 2
+    jq = j + (j >> 1) - (j >> 4)  # ~ j * log2(e)
+    q = torch.div(-jq, one, rounding_mode="floor")  # integer part of -j*log2(e)
+    r = jq + q * one  # fractional part, (-one, 0]
+    mant = one + (r >> 1)  # 2^(r s) ~= 1 + r s / 2
     return mant >> q.clamp(max=62)
 
 
@@ -107,8 +108,15 @@ class LambdaShiftGELU(nn.Module):
         input ``[*]`` integer -> (``[*]`` int64, output scale) (``forward_int``).
     """
 
-    def __init__(self, lam: float = 1.702, n_terms: int = 4, input_scale: float | None = None,
-                 bits: int = 8, frac_bits: int = 8, out_bits: int = 15):
+    def __init__(
+        self,
+        lam: float = 1.702,
+        n_terms: int = 4,
+        input_scale: float | None = None,
+        bits: int = 8,
+        frac_bits: int = 8,
+        out_bits: int = 15,
+    ):
         super().__init__()
         self.terms = shift_add_terms(lam, n_terms)
         if input_scale is not None and (not math.isfinite(input_scale) or input_scale <= 0):
@@ -128,23 +136,23 @@ class LambdaShiftGELU(nn.Module):
     @property
     def lam_effective(self) -> float:
         """The slope the shift-add terms actually implement."""
-        return sum(s * 2.0 ** -k for s, k in self.terms)
+        return sum(s * 2.0**-k for s, k in self.terms)
 
     def forward_int(self, q: torch.Tensor, scale: float) -> tuple[torch.Tensor, float]:
         """Integer-only ShiftGELU of ``x = scale * q``; returns ``(q_out, scale_out)`` with ``q_out`` int64."""
         _require_int(q, "q")
         if not math.isfinite(scale) or scale <= 0:
             raise ValueError(f"scale must be a finite positive float, got {scale!r}")
-        fine_scale = scale / 2 ** self.frac_bits                     # offline constant
-        one = max(1, round(1.0 / fine_scale))                        # integer encoding of 1.0
+        fine_scale = scale / 2**self.frac_bits  # offline constant
+        one = max(1, round(1.0 / fine_scale))  # integer encoding of 1.0
         i = q.to(torch.int64)
-        y = shift_mul(i << self.frac_bits, self.terms)               # lam * x at the fine scale
-        m = y.clamp(min=0)                                           # max(y, 0)
-        a = shift_exp(_require_int(y - m, "y - m"), one)             # e^(y - m)
-        b = shift_exp(-m, one)                                       # e^(-m)
+        y = shift_mul(i << self.frac_bits, self.terms)  # lam * x at the fine scale
+        m = y.clamp(min=0)  # max(y, 0)
+        a = shift_exp(_require_int(y - m, "y - m"), one)  # e^(y - m)
+        b = shift_exp(-m, one)  # e^(-m)
         sig = torch.div(a << self.out_bits, (a + b).clamp(min=1), rounding_mode="floor")
-        out = _require_int(i * sig, "q_out")                         # x * sigmoid(lam x)
-        return out, scale / 2 ** self.out_bits
+        out = _require_int(i * sig, "q_out")  # x * sigmoid(lam x)
+        return out, scale / 2**self.out_bits
 
     def quantize(self, x: torch.Tensor) -> tuple[torch.Tensor, float]:
         """Float -> (integer tensor, scale): the module's input boundary."""
@@ -163,7 +171,7 @@ class LambdaShiftGELU(nn.Module):
             q, scale = self.quantize(x)
             q_out, scale_out = self.forward_int(q, scale)
             y_int = q_out.to(x.dtype) * scale_out
-        surrogate = x * torch.sigmoid(self.lam_effective * x)                 # gradient path only
+        surrogate = x * torch.sigmoid(self.lam_effective * x)  # gradient path only
         return surrogate + (y_int - surrogate).detach()
 
     def extra_repr(self) -> str:

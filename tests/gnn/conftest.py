@@ -1,4 +1,5 @@
 """Shared fixtures of the GNN tests: small circuits built with AIGBuilder and a tiny corpus."""
+
 from __future__ import annotations
 
 import os
@@ -46,9 +47,19 @@ def tiny_corpus_path(tmp_path_factory):
     """A tiny corpus file: 3 train families, 1 val, 1 test (ABC variants when ABC exists)."""
     from circuitlab.gnn.corpus import CorpusConfig, build_corpus, save_corpus
 
-    cfg = CorpusConfig(seed=0, adder_widths=(3, 4), mult_widths=(3,), num_random=4, min_ands=10,
-                       max_ands=120, families=TINY_FAMILIES, max_fanin_pairs=48,
-                       max_candidate_pairs=48, num_patterns=2048, abc_variants=HAVE_ABC)
+    cfg = CorpusConfig(
+        seed=0,
+        adder_widths=(3, 4),
+        mult_widths=(3,),
+        num_random=4,
+        min_ands=10,
+        max_ands=120,
+        families=TINY_FAMILIES,
+        max_fanin_pairs=48,
+        max_candidate_pairs=48,
+        num_patterns=2048,
+        abc_variants=HAVE_ABC,
+    )
     path = tmp_path_factory.mktemp("corpus") / "tiny.pt"
     save_corpus(build_corpus(cfg), path)
     return path

@@ -1,4 +1,5 @@
 """circuitlab/abc.py (as used by the GNN corpus): ABC variants are equivalent to their source; failures are typed."""
+
 import numpy as np
 import pytest
 

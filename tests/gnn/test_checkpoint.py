@@ -1,9 +1,9 @@
 """gnn/checkpoint.py: atomic round trip and typed errors for foreign or broken checkpoints."""
+
 import pytest
 import torch
 
-from circuitlab.gnn.checkpoint import (FORMAT, load_checkpoint, model_from_checkpoint, model_payload,
-                                       save_checkpoint)
+from circuitlab.gnn.checkpoint import FORMAT, load_checkpoint, model_from_checkpoint, model_payload, save_checkpoint
 from circuitlab.gnn.data import aig_to_data
 from circuitlab.gnn.errors import CheckpointError
 from circuitlab.gnn.model import CascadGNN, ModelConfig

@@ -1,4 +1,5 @@
 """gnn/conv.py: attention aggregation equals a per-node reference computation."""
+
 import torch
 
 from circuitlab.gnn.conv import AttentionAggregation

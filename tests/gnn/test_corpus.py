@@ -1,9 +1,10 @@
 """gnn/corpus.py: deterministic generation, split by family, save/load round trip, errors."""
+
 import numpy as np
 import pytest
 import torch
 
-from circuitlab.gnn.corpus import (CorpusConfig, build_corpus, load_corpus, main, save_corpus, split_of)
+from circuitlab.gnn.corpus import CorpusConfig, build_corpus, load_corpus, main, save_corpus, split_of
 from circuitlab.gnn.errors import CorpusError, GnnConfigError
 
 from .conftest import HAVE_ABC
@@ -33,9 +34,18 @@ def test_records_carry_labels_and_noise(tiny_corpus_path):
 
 
 def test_deterministic(tmp_path):
-    cfg = CorpusConfig(seed=1, adder_widths=(3,), mult_widths=(3,), num_random=2, min_ands=10, max_ands=80,
-                       families=("random", "adder_ripple"), max_fanin_pairs=16, num_patterns=1024,
-                       abc_variants=False)
+    cfg = CorpusConfig(
+        seed=1,
+        adder_widths=(3,),
+        mult_widths=(3,),
+        num_random=2,
+        min_ands=10,
+        max_ands=80,
+        families=("random", "adder_ripple"),
+        max_fanin_pairs=16,
+        num_patterns=1024,
+        abc_variants=False,
+    )
     a, b = build_corpus(cfg), build_corpus(cfg)
     assert [r["name"] for r in a["records"]] == [r["name"] for r in b["records"]]
     for ra, rb in zip(a["records"], b["records"]):

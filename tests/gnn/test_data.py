@@ -1,4 +1,5 @@
 """gnn/data.py: the PyG graph of an AIG, its virtual pair nodes, and bad-input errors."""
+
 import numpy as np
 import pytest
 import torch
@@ -16,8 +17,8 @@ def test_nodes_edges_levels(circuit):
     assert d.num_nodes == n_var + n_out
     assert d.x.shape == (d.num_nodes, len(NODE_TYPES))
     assert torch.equal(d.x.argmax(1), d.node_type)
-    assert d.node_type[0] == CONST and (d.node_type[1:circuit.first_and_var] == INPUT).all()
-    assert (d.node_type[circuit.first_and_var:n_var] == AND).all() and (d.node_type[n_var:] == OUTPUT).all()
+    assert d.node_type[0] == CONST and (d.node_type[1 : circuit.first_and_var] == INPUT).all()
+    assert (d.node_type[circuit.first_and_var : n_var] == AND).all() and (d.node_type[n_var:] == OUTPUT).all()
     assert d.edge_index.shape[1] == 2 * circuit.num_ands + n_out
     assert d.edge_attr.shape == (d.edge_index.shape[1], 2)
     # complement bits follow the fanin literals

@@ -1,4 +1,5 @@
 """gnn/errors.py: every GNN error is a typed CircuitlabError, hence a ValueError."""
+
 from circuitlab.errors import CircuitlabError
 from circuitlab.gnn import errors
 

@@ -1,4 +1,5 @@
 """gnn/generators.py: every arithmetic generator computes its function; random AIGs are valid."""
+
 import numpy as np
 import pytest
 
@@ -13,14 +14,14 @@ def test_arithmetic_function(name, n):
     aig = GENERATORS[name](n)
     aig.validate()
     rng = np.random.default_rng(n)
-    a, b = rng.integers(0, 2 ** n, 64), rng.integers(0, 2 ** n, 64)
+    a, b = rng.integers(0, 2**n, 64), rng.integers(0, 2**n, 64)
     bits = lambda v: (v[:, None] >> np.arange(n)) & 1  # noqa: E731
     out = evaluate(aig, np.concatenate([bits(a), bits(b)], 1)).astype(np.int64)
     got = (out << np.arange(out.shape[1])).sum(1)
     if name.startswith("adder"):
         want = a + b
     elif name == "mult_booth":
-        sa, sb = np.where(a >= 2 ** (n - 1), a - 2 ** n, a), np.where(b >= 2 ** (n - 1), b - 2 ** n, b)
+        sa, sb = np.where(a >= 2 ** (n - 1), a - 2**n, a), np.where(b >= 2 ** (n - 1), b - 2**n, b)
         want = (sa * sb) % 2 ** (2 * n)
     else:
         want = a * b

@@ -1,4 +1,5 @@
 """gnn/predict.py: shipped weights load, predictions have the documented shapes, bad input is typed."""
+
 import numpy as np
 import pytest
 import torch
@@ -6,14 +7,14 @@ import torch
 from circuitlab.aig import AIG, AIGBuilder
 from circuitlab.gnn.checkpoint import model_payload, save_checkpoint
 from circuitlab.gnn.errors import CheckpointError, CircuitGraphError, EmptyCircuitError, WeightsNotFoundError
+from circuitlab.gnn.inference import WEIGHTS, load_pretrained, predict
 from circuitlab.gnn.model import CascadGNN, ModelConfig
 from circuitlab.gnn.pairs import fanin_pairs
-from circuitlab.gnn.inference import WEIGHTS, load_pretrained, predict
 from circuitlab.sim import cop_probabilities, signal_probabilities
 
 
 def test_shipped_weights_load_and_are_small():
-    assert WEIGHTS.exists() and WEIGHTS.stat().st_size <= 5 * 2 ** 20
+    assert WEIGHTS.exists() and WEIGHTS.stat().st_size <= 5 * 2**20
     model = load_pretrained()
     assert isinstance(model, CascadGNN) and not model.training
     assert load_pretrained() is model  # cached
@@ -24,7 +25,7 @@ def test_predict_shapes_and_ranges(circuit):
     p = predict(circuit, pairs)
     assert p.signal.shape == (circuit.max_var + 1,) and p.outputs.shape == (circuit.num_outputs,)
     assert p.cond.shape == (12,) and p.joint.shape == (12,) and np.array_equal(p.pairs, pairs)
-    assert p.signal[0] == 0 and np.all(p.signal[1:circuit.num_inputs + 1] == 0.5)
+    assert p.signal[0] == 0 and np.all(p.signal[1 : circuit.num_inputs + 1] == 0.5)
     assert np.all((p.cond >= 0) & (p.cond <= 1)) and np.all((p.signal >= 0) & (p.signal <= 1))
     outs = circuit.outputs
     assert np.allclose(p.outputs, np.where(outs & 1, 1 - p.signal[outs >> 1], p.signal[outs >> 1]), atol=1e-6)

@@ -1,4 +1,5 @@
 """gnn/labels.py: simulation labels are exact (small) or within their standard error (large)."""
+
 import itertools
 
 import numpy as np
@@ -58,7 +59,7 @@ def test_attach_labels(circuit):
     assert d.y.shape == (d.num_nodes,) and d.y_cond.shape == (10,)
     outs = circuit.outputs
     want = np.where(outs & 1, 1 - lab.prob[outs >> 1], lab.prob[outs >> 1])
-    assert np.allclose(d.y[n_var:n_var + len(outs)].numpy(), want)
+    assert np.allclose(d.y[n_var : n_var + len(outs)].numpy(), want)
     assert np.allclose(d.y[d.pair_index[2]].numpy(), lab.joint)
     with pytest.raises(GnnConfigError):
         attach_labels(aig_to_data(circuit), circuit, lab)

@@ -1,4 +1,5 @@
 """gnn/metrics.py: loss terms, forced-pair mask and the error accumulator with COP baselines."""
+
 import numpy as np
 import torch
 

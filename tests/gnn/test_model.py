@@ -1,4 +1,5 @@
 """gnn/model.py: shapes, probability constraints, batching invariance, DAG causality."""
+
 import numpy as np
 import pytest
 import torch
@@ -50,14 +51,16 @@ def test_untrained_residual_starts_at_the_prior(circuit, window_depth):
 
 
 def test_batching_is_invisible(model):
-    graphs = [aig_to_data(small_circuit(k, n_gates=25 + 5 * k), fanin_pairs(small_circuit(k, n_gates=25 + 5 * k))[:6])
-              for k in range(3)]
+    graphs = [
+        aig_to_data(small_circuit(k, n_gates=25 + 5 * k), fanin_pairs(small_circuit(k, n_gates=25 + 5 * k))[:6])
+        for k in range(3)
+    ]
     single = [model(g) for g in graphs]
     out = model(Batch.from_data_list(graphs))
     offs = np.cumsum([0] + [g.num_nodes for g in graphs])
     for k, g in enumerate(graphs):
-        assert torch.allclose(out.prob[offs[k]:offs[k + 1]], single[k].prob, atol=1e-5)
-        assert torch.allclose(out.cond[6 * k:6 * k + 6], single[k].cond, atol=1e-5)
+        assert torch.allclose(out.prob[offs[k] : offs[k + 1]], single[k].prob, atol=1e-5)
+        assert torch.allclose(out.cond[6 * k : 6 * k + 6], single[k].cond, atol=1e-5)
 
 
 def test_signal_probability_independent_of_pairs(model, circuit):
@@ -76,8 +79,9 @@ def test_gradients_reach_every_parameter(circuit):
     assert missing == []
 
 
-@pytest.mark.parametrize("kw", [{"hidden": 0}, {"rounds": 0}, {"skip_depth": -1}, {"window_depth": 4},
-                                {"signal_prior": "exact"}])
+@pytest.mark.parametrize(
+    "kw", [{"hidden": 0}, {"rounds": 0}, {"skip_depth": -1}, {"window_depth": 4}, {"signal_prior": "exact"}]
+)
 def test_bad_config(kw):
     with pytest.raises(GnnConfigError):
         ModelConfig(**kw)

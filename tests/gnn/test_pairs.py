@@ -1,4 +1,5 @@
 """gnn/pairs.py: pair validation, fanin pairs, structural relations, miter candidates."""
+
 import numpy as np
 import pytest
 
@@ -6,8 +7,7 @@ from circuitlab.aig import AIGBuilder
 from circuitlab.gnn.errors import PairError
 from circuitlab.gnn.generators import ripple_adder
 from circuitlab.gnn.labels import simulation_labels
-from circuitlab.gnn.pairs import (candidate_pairs, check_pairs, fanin_pairs, forced_pairs, miter_halves,
-                                  pair_relation)
+from circuitlab.gnn.pairs import candidate_pairs, check_pairs, fanin_pairs, forced_pairs, miter_halves, pair_relation
 
 from .conftest import small_circuit
 
@@ -30,7 +30,8 @@ def test_fanin_pairs_cover_every_gate_fanin_edge(circuit):
     one_way = fanin_pairs(circuit, both_directions=False, values=(1,))
     gates = np.arange(circuit.first_and_var, circuit.max_var + 1)
     assert sorted(map(tuple, one_way[:, :2].tolist())) == sorted(
-        [(int(f), int(g)) for g, row in zip(gates, circuit.ands >> 1) for f in row])
+        [(int(f), int(g)) for g, row in zip(gates, circuit.ands >> 1) for f in row]
+    )
 
 
 def test_relation_and_forced_pairs_match_simulation():
@@ -62,7 +63,7 @@ def test_candidate_pairs_in_a_miter_are_near_equivalences():
     b.output(c, None)
     m, groups = miter_halves(a, b.build())
     assert set(np.unique(groups)) == {-1, 0, 1}
-    assert (groups[:m.first_and_var] == -1).all()
+    assert (groups[: m.first_and_var] == -1).all()
     pairs = candidate_pairs(m, groups=groups, num_patterns=512, max_mismatch=0)
     assert len(pairs) > 0
     assert (groups[pairs[:, 0]] != groups[pairs[:, 1]]).all()

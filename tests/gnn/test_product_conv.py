@@ -1,4 +1,5 @@
 """gnn/product_conv.py: the product aggregation equals a per-node reference and is differentiable."""
+
 import torch
 
 from circuitlab.gnn.product_conv import ProductAggregation

@@ -1,4 +1,5 @@
 """gnn/reconv.py: vectorized reconvergence stems agree with a set-based reference."""
+
 import numpy as np
 
 from circuitlab.gnn.reconv import reconvergence

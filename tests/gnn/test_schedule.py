@@ -1,4 +1,5 @@
 """gnn/schedule.py: level steps respect the DAG order and cover every edge exactly once."""
+
 import numpy as np
 import torch
 from torch_geometric.data import Batch
@@ -53,8 +54,10 @@ def test_single_graph(circuit):
 
 
 def test_batched_graphs_share_levels():
-    graphs = [aig_to_data(small_circuit(k, n_gates=20 + 10 * k), fanin_pairs(small_circuit(k, n_gates=20 + 10 * k))[:8])
-              for k in range(3)]
+    graphs = [
+        aig_to_data(small_circuit(k, n_gates=20 + 10 * k), fanin_pairs(small_circuit(k, n_gates=20 + 10 * k))[:8])
+        for k in range(3)
+    ]
     b = Batch.from_data_list(graphs)
     s = _check(b)
     assert s.depth == max(int(g.level.max()) for g in graphs)

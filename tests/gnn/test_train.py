@@ -1,4 +1,5 @@
 """gnn/train.py: a few steps lower the loss; checkpoints survive a stop and resume exactly."""
+
 import json
 
 import pytest
@@ -12,8 +13,9 @@ from circuitlab.gnn.train import TrainConfig, depth_bucket_order, evaluate_graph
 
 
 def _cfg(corpus, out, **kw):
-    base = dict(corpus=str(corpus), out=str(out), epochs=2, batch_size=4, hidden=12, lr=1e-2,
-                progress=False, ckpt_every=0)
+    base = dict(
+        corpus=str(corpus), out=str(out), epochs=2, batch_size=4, hidden=12, lr=1e-2, progress=False, ckpt_every=0
+    )
     base.update(kw)
     return TrainConfig(**base)
 

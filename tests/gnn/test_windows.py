@@ -1,4 +1,5 @@
 """gnn/windows.py: a window computes its roots from its cut leaves."""
+
 import numpy as np
 import pytest
 

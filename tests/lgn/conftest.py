@@ -4,6 +4,7 @@ Triton kernels run on CPU in the Triton interpreter: TRITON_INTERPRET must be se
 before the first kernel is decorated, so it is set here, before any test module (and
 so ``circuitlab.lgn.triton_kernels``) is imported, whenever no CUDA device exists.
 """
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """Shared inputs for the gate-op tests (not a test module)."""
+
 import torch
 
 from circuitlab.lgn.connections import make_connections

@@ -1,4 +1,5 @@
 """Fused C kernel vs the naive reference: outputs bitwise, all gradients to rounding; errors; fallback."""
+
 import os
 import subprocess
 import sys
@@ -139,7 +140,12 @@ def test_without_compiler_auto_falls_back_to_the_torch_op_path(tmp_path):
                 raise SystemExit("impl='c' ran without a compiler")
     """)
     env = {**os.environ, "CIRCUITLAB_CACHE": str(tmp_path / "cache"), "OMP_NUM_THREADS": "1"}
-    r = subprocess.run([sys.executable, "-c", script, "/bin/false", str(tmp_path / "no-such-cc")], env=env,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", script, "/bin/false", str(tmp_path / "no-such-cc")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.count("refused:") == 2

@@ -1,4 +1,5 @@
 """Atomic checkpoint files, typed load errors and the weight digest."""
+
 import os
 
 import pytest

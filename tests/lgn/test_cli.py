@@ -1,4 +1,5 @@
 """The train-lgn click command: options from TrainConfig, typed errors, exit codes."""
+
 import dataclasses
 import json
 
@@ -21,8 +22,25 @@ def test_every_config_field_is_an_option():
 
 
 def test_cli_trains_and_prints_json(tmp_path, one_thread):
-    args = ["--dataset", "monk2", "--layers", "2", "--width", "20", "--steps", "6", "--eval-interval", "3",
-            "--parametrization", "light", "--gumbel", "--out-dir", str(tmp_path / "o"), "--no-progress", "--json"]
+    args = [
+        "--dataset",
+        "monk2",
+        "--layers",
+        "2",
+        "--width",
+        "20",
+        "--steps",
+        "6",
+        "--eval-interval",
+        "3",
+        "--parametrization",
+        "light",
+        "--gumbel",
+        "--out-dir",
+        str(tmp_path / "o"),
+        "--no-progress",
+        "--json",
+    ]
     res = CliRunner().invoke(train_lgn_command, args, catch_exceptions=False)
     assert res.exit_code == 0, res.output
     metrics = json.loads(res.output)
@@ -33,8 +51,9 @@ def test_cli_trains_and_prints_json(tmp_path, one_thread):
 def test_typed_error_propagates_for_the_main_cli(tmp_path):
     # The main `circuitlab` group turns ValueError subclasses into one line + exit 2.
     with pytest.raises(LGNConfigError, match="divisible by num_classes=2"):
-        train_lgn_command.main(["--dataset", "monk1", "--width", "21", "--out-dir", str(tmp_path), "--no-progress"],
-                               standalone_mode=False)
+        train_lgn_command.main(
+            ["--dataset", "monk1", "--width", "21", "--out-dir", str(tmp_path), "--no-progress"], standalone_mode=False
+        )
 
 
 def test_standalone_main_prints_one_line_and_exits_2(tmp_path, capsys):

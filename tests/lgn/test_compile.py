@@ -1,4 +1,5 @@
 """Compiling discretized networks: the circuit predicts exactly what the network predicts."""
+
 import numpy as np
 import pytest
 
@@ -11,8 +12,9 @@ def random_network(seed, in_dim=12, widths=(24, 16, 12), k=3, tau=1.0):
     rng = np.random.default_rng(seed)
     layers, w = [], in_dim
     for out in widths:
-        layers.append(DiscreteLayer(rng.integers(0, w, out), rng.integers(0, w, out),
-                                    rng.integers(0, 16, out).astype(np.uint8)))
+        layers.append(
+            DiscreteLayer(rng.integers(0, w, out), rng.integers(0, w, out), rng.integers(0, 16, out).astype(np.uint8))
+        )
         w = out
     return DiscreteNetwork(in_dim, k, tau, tuple(layers))
 

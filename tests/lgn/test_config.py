@@ -1,4 +1,5 @@
 """TrainConfig: validation, and a torch-free import for the CLI."""
+
 import subprocess
 import sys
 

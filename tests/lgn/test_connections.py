@@ -1,4 +1,5 @@
 """Random and unique wiring of logic layers."""
+
 import pytest
 import torch
 from hypothesis import given, settings

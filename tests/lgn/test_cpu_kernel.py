@@ -1,4 +1,5 @@
 """CPU autograd.Function vs the naive reference: outputs and all gradients."""
+
 import pytest
 import torch
 

@@ -1,4 +1,5 @@
 """Bundled and generated datasets, binarization and splits."""
+
 import numpy as np
 import pytest
 import torch

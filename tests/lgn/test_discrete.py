@@ -1,4 +1,5 @@
 """The discretized network: Boolean evaluation and gate usage counts."""
+
 import itertools
 
 import numpy as np
@@ -39,8 +40,14 @@ def test_usage_follows_functional_dependencies():
     # x0 is read by g0 (unused) and g2 (unused, constant); x3 only through ignored inputs.
     assert net.used_inputs().tolist() == [False, True, True, False]
     stats = net.gate_stats()
-    assert stats == {"total_gates": 6, "unused_gates": 2, "unused_fraction": 2 / 6, "constant_gates": 1,
-                     "unused_per_layer": [2, 0], "used_inputs": 2}
+    assert stats == {
+        "total_gates": 6,
+        "unused_gates": 2,
+        "unused_fraction": 2 / 6,
+        "constant_gates": 1,
+        "unused_per_layer": [2, 0],
+        "used_inputs": 2,
+    }
 
 
 def test_all_sixteen_gates_evaluate_by_truth_table():

@@ -1,5 +1,6 @@
 """export-lgn end to end: train a tiny network, compile it, check it sample for sample,
 read the files with ABC and yosys, and prove the AIG equal to an ABC-optimized copy."""
+
 import json
 import subprocess
 import sys
@@ -10,15 +11,32 @@ from circuitlab.aiger import read_aiger
 
 
 def cli(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "circuitlab.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "circuitlab.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
     out = tmp_path_factory.mktemp("lgn")
-    r = cli("train-lgn", "--dataset", "iris", "--layers", "2", "--width", "30", "--steps", "40",
-            "--eval-interval", "20", "--out-dir", out, "--no-progress", "--seed", "1")
+    r = cli(
+        "train-lgn",
+        "--dataset",
+        "iris",
+        "--layers",
+        "2",
+        "--width",
+        "30",
+        "--steps",
+        "40",
+        "--eval-interval",
+        "20",
+        "--out-dir",
+        out,
+        "--no-progress",
+        "--seed",
+        "1",
+    )
     assert r.returncode == 0, r.stderr
     return out / "checkpoint.pt"
 
@@ -33,12 +51,16 @@ def test_export_check_and_interop(checkpoint, tmp_path, abc, yosys):
     circ = read_aiger(aig)
     assert circ.output_names == ["class[0]", "class[1]"]
     assert "Networks are equivalent" in abc(f"cec {aig} {blif}", cwd=tmp_path)
-    yosys("read_verilog c.v; hierarchy -top lgn; proc; flatten; techmap; aigmap; opt_clean; "
-          "write_aiger -symbols y.aig", cwd=tmp_path)
+    yosys(
+        "read_verilog c.v; hierarchy -top lgn; proc; flatten; techmap; aigmap; opt_clean; write_aiger -symbols y.aig",
+        cwd=tmp_path,
+    )
     assert "Networks are equivalent" in abc(f"cec {aig} y.aig", cwd=tmp_path)
     # our own solver proves the compiled AIG equal to its ABC-optimized version
-    abc(f"read {aig}; strash; dc2; {'; '.join(['balance', 'rewrite', 'refactor', 'balance'])}; "
-        f"write_aiger -s opt.aig", cwd=tmp_path)
+    abc(
+        f"read {aig}; strash; dc2; {'; '.join(['balance', 'rewrite', 'refactor', 'balance'])}; write_aiger -s opt.aig",
+        cwd=tmp_path,
+    )
     r = cli("lec", aig, tmp_path / "opt.aig", "--json")
     assert r.returncode == 0, r.stdout + r.stderr
     assert json.loads(r.stdout)["verdict"] == "EQUIVALENT"

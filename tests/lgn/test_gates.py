@@ -1,4 +1,5 @@
 """The 16-gate coefficient table, truth tables and the light (input-wise) mapping."""
+
 import itertools
 
 import numpy as np
@@ -9,11 +10,22 @@ from circuitlab.lgn import gates
 
 # Reference semantics of the difflogic numbering, written independently of the table.
 REFERENCE = {
-    0: lambda a, b: 0, 1: lambda a, b: a & b, 2: lambda a, b: a & (1 - b), 3: lambda a, b: a,
-    4: lambda a, b: (1 - a) & b, 5: lambda a, b: b, 6: lambda a, b: a ^ b, 7: lambda a, b: a | b,
-    8: lambda a, b: 1 - (a | b), 9: lambda a, b: 1 - (a ^ b), 10: lambda a, b: 1 - b,
-    11: lambda a, b: a | (1 - b), 12: lambda a, b: 1 - a, 13: lambda a, b: (1 - a) | b,
-    14: lambda a, b: 1 - (a & b), 15: lambda a, b: 1,
+    0: lambda a, b: 0,
+    1: lambda a, b: a & b,
+    2: lambda a, b: a & (1 - b),
+    3: lambda a, b: a,
+    4: lambda a, b: (1 - a) & b,
+    5: lambda a, b: b,
+    6: lambda a, b: a ^ b,
+    7: lambda a, b: a | b,
+    8: lambda a, b: 1 - (a | b),
+    9: lambda a, b: 1 - (a ^ b),
+    10: lambda a, b: 1 - b,
+    11: lambda a, b: a | (1 - b),
+    12: lambda a, b: 1 - a,
+    13: lambda a, b: (1 - a) | b,
+    14: lambda a, b: 1 - (a & b),
+    15: lambda a, b: 1,
 }
 
 

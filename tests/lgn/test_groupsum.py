@@ -1,4 +1,5 @@
 """GroupSum read-out."""
+
 import pytest
 import torch
 

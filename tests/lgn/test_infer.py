@@ -1,4 +1,5 @@
 """Rebuilding a trained model from its checkpoint."""
+
 import numpy as np
 import pytest
 import torch
@@ -14,8 +15,16 @@ from circuitlab.lgn.train import train
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("infer")
-    cfg = TrainConfig(dataset="iris", layers=2, width=24, steps=20, eval_interval=20, out_dir=str(out),
-                      progress=False, parametrization="light")
+    cfg = TrainConfig(
+        dataset="iris",
+        layers=2,
+        width=24,
+        steps=20,
+        eval_interval=20,
+        out_dir=str(out),
+        progress=False,
+        parametrization="light",
+    )
     return cfg, train(cfg)
 
 

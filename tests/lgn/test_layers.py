@@ -1,4 +1,5 @@
 """LogicLayer: parametrizations, modes, residual init, discretization, and impl agreement."""
+
 import itertools
 
 import numpy as np
@@ -16,8 +17,17 @@ IMPLS = ["cpu"] + (["c"] if c_available() else []) + (["triton"] if triton_avail
 
 
 def _layer(param, impl, gumbel=False, init="random", in_dim=12, out_dim=20, seed=0, connections="unique"):
-    return LogicLayer(in_dim, out_dim, param, connections, init, gumbel=gumbel, gumbel_tau=0.7, impl=impl,
-                      generator=torch.Generator().manual_seed(seed))
+    return LogicLayer(
+        in_dim,
+        out_dim,
+        param,
+        connections,
+        init,
+        gumbel=gumbel,
+        gumbel_tau=0.7,
+        impl=impl,
+        generator=torch.Generator().manual_seed(seed),
+    )
 
 
 def _fwd_bwd(layer, x, gy, mode, noise_seed=123):
@@ -30,7 +40,9 @@ def _fwd_bwd(layer, x, gy, mode, noise_seed=123):
     return y.detach(), x.grad, torch.zeros_like(layer.weight) if grad_w is None else grad_w.clone()
 
 
-@pytest.mark.parametrize("param,impl,mode", itertools.product(["softmax16", "light"], IMPLS, ["soft", "gumbel", "hard"]))
+@pytest.mark.parametrize(
+    "param,impl,mode", itertools.product(["softmax16", "light"], IMPLS, ["soft", "gumbel", "hard"])
+)
 def test_impls_agree_on_outputs_and_all_gradients(param, impl, mode):
     g = torch.Generator().manual_seed(1)
     x = torch.rand(33, 12, generator=g)  # [B, in_dim]

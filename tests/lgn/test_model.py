@@ -1,4 +1,5 @@
 """LogicNetwork: torch forward vs the numpy discretized network, and width checks."""
+
 import numpy as np
 import pytest
 import torch

@@ -1,4 +1,5 @@
 """The naive reference op: exact gate semantics and hand-derived gradients."""
+
 import itertools
 
 import torch

@@ -1,4 +1,5 @@
 """Implementation dispatch of the fused gate op."""
+
 import pytest
 import torch
 

@@ -1,4 +1,5 @@
 """Training: metrics and files, bitwise resume (also after kill -9), typed errors, DDP."""
+
 import json
 import os
 import shutil
@@ -20,8 +21,18 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _cfg(tmp_path, name="run", **kw):
-    base = dict(dataset="iris", layers=2, width=24, steps=30, batch_size=32, eval_interval=10,
-                checkpoint_interval=10, out_dir=str(tmp_path / name), progress=False, seed=4)
+    base = dict(
+        dataset="iris",
+        layers=2,
+        width=24,
+        steps=30,
+        batch_size=32,
+        eval_interval=10,
+        checkpoint_interval=10,
+        out_dir=str(tmp_path / name),
+        progress=False,
+        seed=4,
+    )
     base.update(kw)
     return TrainConfig(**base)
 
@@ -44,8 +55,19 @@ def test_train_writes_metrics_curve_and_checkpoint(tmp_path, one_thread):
 
 
 def test_training_learns_monk1(tmp_path, one_thread):
-    cfg = _cfg(tmp_path, dataset="monk1", layers=2, width=64, steps=300, batch_size=64, eval_interval=300,
-               checkpoint_interval=300, lr=0.1, tau=1.0, parametrization="light")
+    cfg = _cfg(
+        tmp_path,
+        dataset="monk1",
+        layers=2,
+        width=64,
+        steps=300,
+        batch_size=64,
+        eval_interval=300,
+        checkpoint_interval=300,
+        lr=0.1,
+        tau=1.0,
+        parametrization="light",
+    )
     final = train(cfg)["final"]
     assert final["hard_test_acc"] > 0.85  # on all 432 examples; the majority class is 50 %
 
@@ -63,12 +85,36 @@ def test_resume_reaches_the_same_weights_bitwise(tmp_path, one_thread, param, gu
 def test_resume_after_kill_9(tmp_path, one_thread):
     """A run killed with SIGKILL resumes from its last atomic checkpoint to the uninterrupted weights."""
     out = tmp_path / "killed"
-    args = ["--dataset", "monk1", "--layers", "2", "--width", "24", "--batch-size", "32", "--eval-interval", "10",
-            "--checkpoint-interval", "5", "--seed", "4", "--gumbel", "--steps", "1000000", "--out-dir", str(out),
-            "--no-progress"]
+    args = [
+        "--dataset",
+        "monk1",
+        "--layers",
+        "2",
+        "--width",
+        "24",
+        "--batch-size",
+        "32",
+        "--eval-interval",
+        "10",
+        "--checkpoint-interval",
+        "5",
+        "--seed",
+        "4",
+        "--gumbel",
+        "--steps",
+        "1000000",
+        "--out-dir",
+        str(out),
+        "--no-progress",
+    ]
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    proc = subprocess.Popen([sys.executable, "-m", "circuitlab.lgn.cli", *args], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "circuitlab.lgn.cli", *args],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -124,13 +170,35 @@ def test_bad_inputs_are_value_errors(tmp_path):
 def test_distributed_ranks_end_with_identical_weights(tmp_path):
     out = tmp_path / "ddp"
     torchrun = os.path.join(os.path.dirname(sys.executable), "torchrun")
-    cmd = [torchrun, "--standalone", "--nproc_per_node=2", "-m", "circuitlab.lgn.cli", "--distributed",
-           "--dataset", "monk1", "--layers", "2", "--width", "24", "--steps", "12", "--batch-size", "32",
-           "--eval-interval", "6", "--gumbel", "--out-dir", str(out), "--no-progress", "--json"]
+    cmd = [
+        torchrun,
+        "--standalone",
+        "--nproc_per_node=2",
+        "-m",
+        "circuitlab.lgn.cli",
+        "--distributed",
+        "--dataset",
+        "monk1",
+        "--layers",
+        "2",
+        "--width",
+        "24",
+        "--steps",
+        "12",
+        "--batch-size",
+        "32",
+        "--eval-interval",
+        "6",
+        "--gumbel",
+        "--out-dir",
+        str(out),
+        "--no-progress",
+        "--json",
+    ]
     env = dict(os.environ, OMP_NUM_THREADS="1")
     res = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=240)
     assert res.returncode == 0, res.stderr[-3000:]
-    metrics = json.loads(res.stdout[res.stdout.index("{"):])
+    metrics = json.loads(res.stdout[res.stdout.index("{") :])
     digests = metrics["rank_weight_digests"]
     assert metrics["world_size"] == 2 and len(digests) == 2 and digests[0] == digests[1]
     assert len(load_checkpoint(out / "checkpoint.pt")["torch_rng"]) == 2

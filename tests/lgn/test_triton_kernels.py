@@ -1,4 +1,5 @@
 """Triton kernels vs the naive reference (CPU: Triton interpreter, set up in conftest)."""
+
 import pytest
 import torch
 
@@ -42,8 +43,16 @@ def test_build_fanout_lists_every_reader():
     b = torch.tensor([1, 0, 2, 3])
     ptr, gate, other, side = build_fanout(a, b, 5)
     assert ptr.tolist() == [0, 2, 4, 7, 8, 8]
-    rows = {i: sorted(zip(gate[ptr[i]:ptr[i + 1]].tolist(), other[ptr[i]:ptr[i + 1]].tolist(),
-                          side[ptr[i]:ptr[i + 1]].tolist())) for i in range(5)}
+    rows = {
+        i: sorted(
+            zip(
+                gate[ptr[i] : ptr[i + 1]].tolist(),
+                other[ptr[i] : ptr[i + 1]].tolist(),
+                side[ptr[i] : ptr[i + 1]].tolist(),
+            )
+        )
+        for i in range(5)
+    }
     assert rows[0] == [(0, 1, 0), (1, 2, 1)]
     assert rows[2] == [(1, 0, 0), (2, 2, 0), (2, 2, 1)]
     assert rows[3] == [(3, 1, 1)]

@@ -1,4 +1,5 @@
 """Fixtures of the solver tests: the generated miter set, small hard CNFs."""
+
 from __future__ import annotations
 
 import os

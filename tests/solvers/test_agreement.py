@@ -6,12 +6,13 @@ The miters: 9 small EPFL circuits against their ABC dc2 and resyn2 copies
 answer's counterexample is re-simulated on both circuits inside
 ``check_equivalence``, so agreement here is agreement of certified answers.
 """
+
 from __future__ import annotations
 
 import pytest
 
-from circuitlab.aiger import read_aiger
 from circuitlab.abc import abc_cec
+from circuitlab.aiger import read_aiger
 from circuitlab.benchmarks.solvers_instances import CI_CIRCUITS
 from circuitlab.solvers import BACKENDS, SAT, UNSAT, check_equivalence
 
@@ -31,6 +32,6 @@ def test_every_backend_agrees_with_abc(name, miter_set):
     a, b = read_aiger(inst.a), read_aiger(inst.b)
     want = UNSAT if inst.equivalent else SAT
     got = {backend: check_equivalence(a, b, backend=backend, sweep=False) for backend in BACKENDS}
-    assert {k: r.name for k, r in got.items()} == {k: ("UNSAT" if want == UNSAT else "SAT") for k in BACKENDS}
+    assert {k: r.name for k, r in got.items()} == dict.fromkeys(BACKENDS, "UNSAT" if want == UNSAT else "SAT")
     for r in got.values():
         assert (r.differing_outputs is not None) == (want == SAT)

@@ -1,11 +1,19 @@
 """The backend table matches what pysat really does, and refusals happen at once."""
+
 from __future__ import annotations
 
 import pytest
 from pysat.solvers import Solver as PysatSolver
 
-from circuitlab.solvers import (BACKENDS, FEATURES, Guidance, Solver, SolverOptionError,
-                                UnsupportedFeatureError, get_backend)
+from circuitlab.solvers import (
+    BACKENDS,
+    FEATURES,
+    Guidance,
+    Solver,
+    SolverOptionError,
+    UnsupportedFeatureError,
+    get_backend,
+)
 from circuitlab.solvers.guidance import NullPropagator
 
 CLAUSES = [[1, 2], [-1, 2], [1, -2]]

@@ -1,4 +1,5 @@
 """solve_cnf / solve_aig / check_equivalence: certified answers only."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,8 +11,19 @@ from circuitlab.aig import AIGBuilder
 from circuitlab.aiger import read_aiger
 from circuitlab.errors import InterfaceMismatchError
 from circuitlab.sim import evaluate
-from circuitlab.solvers import (SAT, UNKNOWN, UNSAT, InternalSolverError, Solver, SolveOptions,
-                                SolveResult, check_equivalence, model_satisfies, solve_aig, solve_cnf)
+from circuitlab.solvers import (
+    SAT,
+    UNKNOWN,
+    UNSAT,
+    InternalSolverError,
+    SolveOptions,
+    Solver,
+    SolveResult,
+    check_equivalence,
+    model_satisfies,
+    solve_aig,
+    solve_cnf,
+)
 from helpers import EXAMPLES, random_aig
 
 
@@ -57,6 +69,7 @@ def test_zero_timeout_answers_unknown_without_solving():
 def _lying_solve(status, model):
     def solve(self, **kw):
         return SolveResult(status, self.backend.name, model=model)
+
     return solve
 
 

@@ -1,4 +1,5 @@
 """solve --guided: GNN phases reach the solver and never change a verdict."""
+
 import subprocess
 import sys
 
@@ -6,7 +7,6 @@ from circuitlab.aiger import read_aiger
 from circuitlab.miter import miter
 from circuitlab.solvers import SAT, UNSAT, solve_aig
 from circuitlab.solvers.gnn_guidance import gnn_guidance, gnn_phases
-
 from helpers import EXAMPLES
 
 

@@ -1,4 +1,5 @@
 """Guidance: phases, priorities (IPASIR-UP decide / activities) and decision callbacks."""
+
 from __future__ import annotations
 
 import time
@@ -8,8 +9,7 @@ import pytest
 from pysat.examples.genhard import PHP
 
 from circuitlab.aiger import read_aiger
-from circuitlab.solvers import (SAT, UNSAT, DecisionPropagator, Guidance, Solver, SolverOptionError,
-                                check_equivalence)
+from circuitlab.solvers import SAT, UNSAT, DecisionPropagator, Guidance, Solver, SolverOptionError, check_equivalence
 from helpers import EXAMPLES
 
 N = 30
@@ -100,15 +100,16 @@ def test_guidance_never_changes_a_verdict(name):
     rng = np.random.default_rng(7)
     m = a.max_var * 2 + 8  # comfortably covers the miter's variables
     for other, want in (("i2c_dc2.aig", UNSAT), ("i2c_bug.aig", SAT)):
-        g = Guidance(phases=[int(v) * (1 if rng.random() < 0.5 else -1) for v in range(1, m)],
-                     priorities={int(v): float(rng.random()) for v in rng.choice(np.arange(1, m), 20)})
+        g = Guidance(
+            phases=[int(v) * (1 if rng.random() < 0.5 else -1) for v in range(1, m)],
+            priorities={int(v): float(rng.random()) for v in rng.choice(np.arange(1, m), 20)},
+        )
         r = check_equivalence(a, read_aiger(EXAMPLES / other), backend=name, guidance=g, sweep=False)
         assert r.status == want
 
 
 def test_from_aig_shifts_variables_by_one():
-    g = Guidance.from_aig(phases=np.array([0, 1, -1, 0]), priorities=np.array([np.nan, 2.0, np.inf, 0.5]),
-                          observe=[3])
+    g = Guidance.from_aig(phases=np.array([0, 1, -1, 0]), priorities=np.array([np.nan, 2.0, np.inf, 0.5]), observe=[3])
     assert g.phases == [2, -3]
     assert g.priorities == {2: 2.0, 4: 0.5}
     assert g.observe == [4]

@@ -1,12 +1,14 @@
 """The miter-set generator: mutations are valid, deterministic and observable."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from circuitlab.abc import abc_cec
+from circuitlab.abc import abc_optimize_file as abc_optimize
 from circuitlab.aig import AIGBuilder
 from circuitlab.aiger import read_aiger, write_aiger
-from circuitlab.abc import abc_cec, abc_optimize_file as abc_optimize
 from circuitlab.mutate import flip_fanin, observable_mutation
 from circuitlab.sim import random_patterns, simulate_outputs
 from helpers import EXAMPLES

@@ -1,4 +1,5 @@
 """Limits on a hard miter (EPFL multiplier vs its dc2 copy): time, conflicts, memory."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,12 @@ def test_cli_timeout_5s_answers_unknown_within_6s():
     """The whole command -- interpreter start, reading, miter, encoding, search -- ends
     in UNKNOWN (exit 3) within 6 s of wall time."""
     start = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2),
-                        "--timeout", "5", "--json"], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2), "--timeout", "5", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     wall = time.monotonic() - start
     assert r.returncode == 3, r.stderr
     out = json.loads(r.stdout)
@@ -45,8 +50,12 @@ def test_every_backend_stops_at_the_deadline(backend, multiplier):
 
 
 def test_conflict_limit_on_the_cli():
-    r = subprocess.run([sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2),
-                        "--conflicts", "200", "--json"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2), "--conflicts", "200", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 3, r.stderr
     out = json.loads(r.stdout)
     assert out["reason"] == "conflicts" and 200 <= out["stats"]["conflicts"] <= 201

@@ -1,4 +1,5 @@
 """SolveOptions: validation, overrides, and the CLI flags generated from the table."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,18 +21,21 @@ def test_defaults():
     assert o.deadline(100.0) is None
 
 
-@pytest.mark.parametrize("kw, match", [
-    ({"timeout": -1}, "--timeout must be a non-negative"),
-    ({"timeout": math.nan}, "--timeout"),
-    ({"timeout": "soon"}, "--timeout must be a number"),
-    ({"conflicts": -5}, "--conflicts must be a non-negative integer"),
-    ({"conflicts": 2.5}, "--conflicts"),
-    ({"conflicts": True}, "--conflicts"),
-    ({"memory_mb": 0}, "--memory-mb must be a positive"),
-    ({"backend": "zchaff"}, "unknown backend 'zchaff'"),
-    ({"encoding": "onehot"}, "unknown encoding"),
-    ({"proof": "/no/such/dir/p.drat"}, "does not exist"),
-])
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        ({"timeout": -1}, "--timeout must be a non-negative"),
+        ({"timeout": math.nan}, "--timeout"),
+        ({"timeout": "soon"}, "--timeout must be a number"),
+        ({"conflicts": -5}, "--conflicts must be a non-negative integer"),
+        ({"conflicts": 2.5}, "--conflicts"),
+        ({"conflicts": True}, "--conflicts"),
+        ({"memory_mb": 0}, "--memory-mb must be a positive"),
+        ({"backend": "zchaff"}, "unknown backend 'zchaff'"),
+        ({"encoding": "onehot"}, "unknown encoding"),
+        ({"proof": "/no/such/dir/p.drat"}, "does not exist"),
+    ],
+)
 def test_bad_values_raise_typed_errors(kw, match):
     with pytest.raises(SolverOptionError, match=match):
         SolveOptions(**kw)
@@ -64,8 +68,22 @@ def test_click_flags_come_from_the_table():
     def cmd(**kw):
         seen.update(kw)
 
-    r = CliRunner().invoke(cmd, ["--backend", "minisat22", "--timeout", "2.5", "--conflicts", "7",
-                                 "--check-proof", "--memory-mb", "64", "--encoding", "pg"])
+    r = CliRunner().invoke(
+        cmd,
+        [
+            "--backend",
+            "minisat22",
+            "--timeout",
+            "2.5",
+            "--conflicts",
+            "7",
+            "--check-proof",
+            "--memory-mb",
+            "64",
+            "--encoding",
+            "pg",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert set(seen) == {f.name for f in dataclasses.fields(SolveOptions)}
     o = SolveOptions(**{**seen, "backend": "glucose4"})

@@ -1,4 +1,5 @@
 """DRAT proofs: dratify accepts real refutations, rejects broken ones, on real miters."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,7 @@ from circuitlab.cnf import read_dimacs
 from circuitlab.solvers import UNSAT, Solver, check_drat, check_equivalence, write_proof
 
 # 12 equivalent miters proved by CaDiCaL, 3 by Glucose: every proof checked by dratify
-CADICAL_PROVED = [f"{c}:{s}" for c in ("ctrl", "int2float", "router", "dec", "adder", "i2c")
-                  for s in ("dc2", "resyn2")]
+CADICAL_PROVED = [f"{c}:{s}" for c in ("ctrl", "int2float", "router", "dec", "adder", "i2c") for s in ("dc2", "resyn2")]
 GLUCOSE_PROVED = ["ctrl:dc2", "int2float:resyn2", "router:dc2"]
 
 
@@ -47,14 +47,14 @@ def test_a_tampered_lemma_is_rejected():
     assert not check_drat(cnf.clauses, bogus + lines, cnf.nv).ok
 
 
-@pytest.mark.parametrize("backend, name", [("cadical195", n) for n in CADICAL_PROVED]
-                         + [("glucose4", n) for n in GLUCOSE_PROVED])
+@pytest.mark.parametrize(
+    "backend, name", [("cadical195", n) for n in CADICAL_PROVED] + [("glucose4", n) for n in GLUCOSE_PROVED]
+)
 def test_miter_proofs_are_checked(backend, name, miter_set, tmp_path):
     inst = miter_set[name]
     assert inst.equivalent
     path = tmp_path / "proof.drat"
-    r = check_equivalence(read_aiger(inst.a), read_aiger(inst.b), backend=backend,
-                          proof=str(path), check_proof=True)
+    r = check_equivalence(read_aiger(inst.a), read_aiger(inst.b), backend=backend, proof=str(path), check_proof=True)
     assert r.status == UNSAT and r.proof_verified is True
     assert r.stats.check_time is not None and r.stats.check_time > 0
     assert len(path.read_text().splitlines()) == r.proof_steps

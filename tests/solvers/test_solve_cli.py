@@ -1,4 +1,5 @@
 """`circuitlab solve` and `circuitlab lec`: options, exit codes, one-line errors."""
+
 from __future__ import annotations
 
 import json
@@ -111,16 +112,19 @@ def test_malformed_dimacs_is_one_line_exit_2(capsys, tmp_path, kind):
     assert len(err.strip().splitlines()) == 1 and err.startswith("circuitlab: error:")
 
 
-@pytest.mark.parametrize("argv, match", [
-    (["solve", I2C, "--backend", "zchaff"], "unknown backend 'zchaff'"),
-    (["lec", I2C, I2C_DC2, "--backend", "zchaff"], "unknown backend"),
-    (["solve", I2C, "--timeout", "-1"], "--timeout must be a non-negative"),
-    (["lec", I2C, I2C_DC2, "--timeout", "-0.5"], "--timeout must be a non-negative"),
-    (["solve", I2C, "--conflicts", "-2"], "--conflicts must be a non-negative"),
-    (["lec", I2C, I2C_DC2, "--backend", "kissat404", "--check-proof"], "'kissat404' does not support DRAT"),
-    (["solve", I2C, "--proof", "/no/such/dir/p.drat"], "does not exist"),
-    (["lec", I2C, str(EXAMPLES / "ctrl.aig")], "counts differ"),
-])
+@pytest.mark.parametrize(
+    "argv, match",
+    [
+        (["solve", I2C, "--backend", "zchaff"], "unknown backend 'zchaff'"),
+        (["lec", I2C, I2C_DC2, "--backend", "zchaff"], "unknown backend"),
+        (["solve", I2C, "--timeout", "-1"], "--timeout must be a non-negative"),
+        (["lec", I2C, I2C_DC2, "--timeout", "-0.5"], "--timeout must be a non-negative"),
+        (["solve", I2C, "--conflicts", "-2"], "--conflicts must be a non-negative"),
+        (["lec", I2C, I2C_DC2, "--backend", "kissat404", "--check-proof"], "'kissat404' does not support DRAT"),
+        (["solve", I2C, "--proof", "/no/such/dir/p.drat"], "does not exist"),
+        (["lec", I2C, str(EXAMPLES / "ctrl.aig")], "counts differ"),
+    ],
+)
 def test_bad_requests_are_one_line_exit_2(capsys, argv, match):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""

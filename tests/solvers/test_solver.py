@@ -1,4 +1,5 @@
 """The Solver: one class over four backends, limits, proofs, Ctrl-C."""
+
 from __future__ import annotations
 
 import signal
@@ -10,8 +11,17 @@ import pytest
 from pysat.examples.genhard import PHP
 from pysat.formula import CNF
 
-from circuitlab.solvers import (BACKENDS, SAT, UNKNOWN, UNSAT, Solver, SolverOptionError,
-                                check_drat, get_backend, model_satisfies)
+from circuitlab.solvers import (
+    BACKENDS,
+    SAT,
+    UNKNOWN,
+    UNSAT,
+    Solver,
+    SolverOptionError,
+    check_drat,
+    get_backend,
+    model_satisfies,
+)
 
 ALL = sorted(BACKENDS)
 SAT_CLAUSES = [[1, 2, 3], [-1, -2], [-2, -3], [-1, -3], [2, 3]]
@@ -119,13 +129,15 @@ print(res.name, res.reason, flush=True)
 """
 
 
-@pytest.mark.parametrize("name, mode", [("cadical195", "none"), ("kissat404", "none"),
-                                        ("glucose4", "deadline"), ("cadical195", "deadline")])
+@pytest.mark.parametrize(
+    "name, mode", [("cadical195", "none"), ("kissat404", "none"), ("glucose4", "deadline"), ("cadical195", "deadline")]
+)
 def test_ctrl_c_gives_unknown(name, mode):
     """SIGINT in the middle of a search: in-process (pysat's handler), timer-interrupted
     (Glucose) and watchdog (CaDiCaL with a deadline) all end in UNKNOWN, exit 0."""
-    p = subprocess.Popen([sys.executable, "-c", CTRL_C_SCRIPT, name, mode], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_SCRIPT, name, mode], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert p.stdout.readline().strip() == "ready"
         time.sleep(0.7)

@@ -1,4 +1,5 @@
 """SAT sweeping: merges only proven equivalences, collapses equivalent miters."""
+
 import itertools
 
 import numpy as np
@@ -14,7 +15,6 @@ from circuitlab.netlist import Netlist
 from circuitlab.sim import evaluate
 from circuitlab.solvers import SAT, UNSAT, check_equivalence
 from circuitlab.solvers.sweep import sweep
-
 from helpers import EXAMPLES, random_aig
 
 

@@ -1,4 +1,5 @@
 """The watchdog: values come back, deadlines kill, errors and crashes surface."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Tests for circuitlab/zoo/deep_delta.py."""
+
 from __future__ import annotations
 
 import pytest

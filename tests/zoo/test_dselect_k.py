@@ -1,4 +1,5 @@
 """Tests for circuitlab/zoo/dselect_k.py."""
+
 from __future__ import annotations
 
 import pytest

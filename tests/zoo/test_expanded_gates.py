@@ -5,14 +5,14 @@ import torch
 import torch.nn.functional as F
 
 from circuitlab.zoo import get
-from circuitlab.zoo.expanded_gates import XATLU, XGELU, XSiLU, ExpandedGate, base_gate
+from circuitlab.zoo.expanded_gates import XATLU, XGELU, ExpandedGate, XSiLU, base_gate
 
 CLASSES = [XATLU, XGELU, XSiLU]
 
 
 @pytest.mark.parametrize("cls", CLASSES)
 def test_shape_and_registry(cls):
-    x = torch.randn(2, 3, 8)                                 # [B, T, C]
+    x = torch.randn(2, 3, 8)  # [B, T, C]
     assert cls(num_parameters=8)(x).shape == (2, 3, 8)
     assert cls()(x).shape == (2, 3, 8)
     assert get(cls.__name__.lower()) is cls
@@ -44,7 +44,7 @@ def test_alpha_expands_the_gate_range():
     x = torch.tensor([-50.0, 50.0], dtype=torch.float64)
     m = XSiLU(alpha_init=0.5).double()
     with torch.no_grad():
-        g = m(x) / x                                         # the effective gate
+        g = m(x) / x  # the effective gate
     torch.testing.assert_close(g, torch.tensor([-0.5, 1.5], dtype=torch.float64))
 
 

@@ -9,7 +9,7 @@ from circuitlab.zoo.gated_compression import GatedCompression
 def test_shape_and_registry():
     z, stop = GatedCompression(6)(torch.randn(4, 6))
     assert z.shape == (4, 6) and stop.shape == (4,)
-    z, stop = GatedCompression(6)(torch.randn(2, 3, 6))          # [B, T, D]
+    z, stop = GatedCompression(6)(torch.randn(2, 3, 6))  # [B, T, D]
     assert z.shape == (2, 3, 6) and stop.shape == (2, 3)
     assert get("gated_compression") is GatedCompression
 
@@ -32,13 +32,13 @@ def test_zero_gates_compress_and_stay_closed():
     assert (z[:, [1, 3]] == 0).all() and torch.equal(z[:, 0], h[:, 0])
     assert m.compression() == 0.5
     z.sum().backward()
-    assert m.gate_weight.grad[1] == 0 and m.gate_weight.grad[3] == 0   # a closed gate gets no task gradient
+    assert m.gate_weight.grad[1] == 0 and m.gate_weight.grad[3] == 0  # a closed gate gets no task gradient
 
 
 def test_always_on_stream_early_stop_keeps_recall():
     r = gated_compression_stream(steps=500, seed=0, n_test=8000)
-    assert r["neg_stopped"] >= 0.8, r                                  # most negatives leave after stage 1
-    assert r["recall_early_stop"] >= r["recall_full"] - 0.03, r       # positives are not lost
+    assert r["neg_stopped"] >= 0.8, r  # most negatives leave after stage 1
+    assert r["recall_early_stop"] >= r["recall_full"] - 0.03, r  # positives are not lost
     assert r["recall_full"] >= 0.85, r
     assert r["compression"] > 0.0, r
 

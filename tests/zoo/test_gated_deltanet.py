@@ -1,4 +1,5 @@
 """Tests for circuitlab/zoo/gated_deltanet.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -65,8 +66,7 @@ def test_chunked_equals_recurrent_fp32(chunk_size):
 def test_chunked_gradients_equal_recurrent_gradients():
     base = _inputs(t=21)
     grads = []
-    for fn in (naive_recurrent_gated_delta_rule,
-               lambda *a, **kw: chunk_gated_delta_rule_ref(*a, chunk_size=8, **kw)):
+    for fn in (naive_recurrent_gated_delta_rule, lambda *a, **kw: chunk_gated_delta_rule_ref(*a, chunk_size=8, **kw)):
         leaves = [x.clone().requires_grad_(True) for x in base]
         q, k, v, g, beta, s0 = leaves
         o, s = fn(q, k, v, g, beta, initial_state=s0)

@@ -7,7 +7,7 @@ from circuitlab.zoo.gated_perceptron import GatedPerceptron
 
 
 def test_shape_and_registry():
-    x = torch.randn(5, 4)                                     # [B, n_inputs]
+    x = torch.randn(5, 4)  # [B, n_inputs]
     assert GatedPerceptron(4)(x).shape == (5, 1)
     assert GatedPerceptron(4, n_outputs=3)(x).shape == (5, 3)
     assert GatedPerceptron(4, n_outputs=3).predict(x).shape == (5,)
@@ -32,12 +32,12 @@ def test_gradient_flow():
 def test_xor_needs_the_gate():
     acc = perceptron_xor(steps=400)
     assert acc["gated"] == 1.0
-    assert acc["plain"] <= 0.75                              # no line separates XOR
+    assert acc["plain"] <= 0.75  # no line separates XOR
 
 
 def test_real_data_accuracy_is_reported_and_sane():
     r = perceptron_dataset("iris", (0, 1), splits=1, steps=300)
-    assert r["gated"] > 0.6 and r["plain"] > 0.6              # 3 classes: chance is 1/3
+    assert r["gated"] > 0.6 and r["plain"] > 0.6  # 3 classes: chance is 1/3
     assert r["gated"] >= r["plain"] - 0.05
     r = perceptron_dataset("breast_cancer", (0, 1), splits=1, steps=300)
     assert r["gated"] > 0.8 and r["gated"] >= r["plain"] - 0.05

@@ -1,4 +1,5 @@
 """Tests for circuitlab/zoo/gated_slot_attention.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -84,7 +85,7 @@ def test_bounded_memory_streaming_equals_full_pass():
     y_full = m(x)
     state, ys = None, []
     for i in range(20):
-        y_i, state = m(x[:, i:i + 1], initial_state=state, return_state=True)
+        y_i, state = m(x[:, i : i + 1], initial_state=state, return_state=True)
         ys.append(y_i)
     torch.testing.assert_close(torch.cat(ys, 1), y_full, atol=1e-5, rtol=1e-5)
 

@@ -20,7 +20,7 @@ def test_gradient_flow():
     m = GateONMLP([6, 10, 3], n_contexts=2)
     x, c = torch.randn(16, 6), torch.tensor([0, 1] * 8)
     (F.cross_entropy(m(x, c), torch.randint(0, 3, (16,))) + m.gate_penalty(c)).backward()
-    m.obstruct_grads()                                                  # nothing relevant yet: no-op
+    m.obstruct_grads()  # nothing relevant yet: no-op
     for name, p in m.named_parameters():
         assert p.grad is not None and torch.isfinite(p.grad).all() and p.grad.abs().sum() > 0, name
 
@@ -33,8 +33,8 @@ def test_consolidation_obstructs_relevant_units_and_closes_unused_gates():
         m.hidden[0].bias.copy_(torch.tensor([1.0, 1.0, 0.5, 0.0, 0.0, 0.0]))  # units 3-5 silent
     rel = m.consolidate(torch.randn(8, 4), 0)[0]
     assert torch.equal(m.relevance(0) > 0, torch.tensor([True, True, True, False, False, False]))
-    assert torch.equal(m.open_mask(0)[0], torch.tensor([1.0, 1, 1, 0, 0, 0]))   # context 0 closed 3-5
-    assert torch.equal(m.open_mask(0)[1], torch.ones(6))                         # context 1 untouched
+    assert torch.equal(m.open_mask(0)[0], torch.tensor([1.0, 1, 1, 0, 0, 0]))  # context 0 closed 3-5
+    assert torch.equal(m.open_mask(0)[1], torch.ones(6))  # context 1 untouched
     assert rel.max() == 1.0
     (m(torch.randn(8, 4), 1).sum()).backward()
     m.obstruct_grads()
@@ -44,9 +44,9 @@ def test_consolidation_obstructs_relevant_units_and_closes_unused_gates():
 def test_retains_earlier_permuted_digit_tasks_where_sgd_forgets():
     r = gateon_permuted_digits(n_tasks=3, epochs=2, hidden=128)
     g, s = r["gateon"], r["sgd"]
-    assert g[0, 0] >= 0.85 and s[0, 0] >= 0.85                        # both learn task 0
-    assert g[-1, :-1].mean() >= s[-1, :-1].mean() + 0.2, (g, s)        # only GateON keeps it
-    assert g[-1, 0] >= g[0, 0] - 0.03, g                               # task 0 barely moves
+    assert g[0, 0] >= 0.85 and s[0, 0] >= 0.85  # both learn task 0
+    assert g[-1, :-1].mean() >= s[-1, :-1].mean() + 0.2, (g, s)  # only GateON keeps it
+    assert g[-1, 0] >= g[0, 0] - 0.03, g  # task 0 barely moves
 
 
 def test_bad_inputs():

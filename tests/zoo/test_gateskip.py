@@ -14,10 +14,10 @@ def _block(d=8):
 
 def test_shape_and_registry():
     blk = _block()
-    h = torch.randn(2, 10, 8)                                          # [B, T, D]
+    h = torch.randn(2, 10, 8)  # [B, T, D]
     assert blk(h).shape == (2, 10, 8)
     assert blk(h, budget=0.3).shape == (2, 10, 8)
-    assert blk.last_gate.shape == (2, 3, 8)                            # ceil(0.3 * 10) tokens ran
+    assert blk.last_gate.shape == (2, 3, 8)  # ceil(0.3 * 10) tokens ran
     assert get("gateskip") is GateSkipResidual
 
 
@@ -40,7 +40,7 @@ def test_gate_reads_a_stopgrad_stream():
     out = blk(h3)
     g = blk.gate(h3).detach()
     (gh,) = torch.autograd.grad(out.sum(), h)
-    torch.testing.assert_close(gh, 1 + g[0])                            # no d gate / d h term
+    torch.testing.assert_close(gh, 1 + g[0])  # no d gate / d h term
 
 
 def test_skipped_tokens_pass_through_unchanged():
@@ -48,11 +48,11 @@ def test_skipped_tokens_pass_through_unchanged():
     h = torch.randn(3, 12, 8)
     torch.testing.assert_close(blk(h, budget=0.0), h)
     out = blk(h, budget=0.25)
-    changed = (out != h).any(-1)                                       # [B, T]
+    changed = (out != h).any(-1)  # [B, T]
     assert (changed.sum(1) <= 3).all()
     score = blk.gate(h).mean(-1)
     top = score.topk(3, dim=1).indices
-    assert changed.gather(1, top).all()                                # the top-gated tokens ran
+    assert changed.gather(1, top).all()  # the top-gated tokens ran
     torch.testing.assert_close(blk(h, budget=1.0), blk(h))
 
 

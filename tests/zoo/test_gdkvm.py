@@ -1,4 +1,5 @@
 """Tests for circuitlab/zoo/gdkvm.py."""
+
 from __future__ import annotations
 
 import math

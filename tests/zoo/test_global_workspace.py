@@ -1,4 +1,5 @@
 """Tests for circuitlab/zoo/global_workspace.py."""
+
 from __future__ import annotations
 
 import pytest

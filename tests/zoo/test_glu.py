@@ -8,7 +8,7 @@ from circuitlab.zoo.glu import GLU_VARIANTS, GLUFFN, DenseFFN, matched_hidden, n
 
 @pytest.mark.parametrize("variant", GLU_VARIANTS)
 def test_shape(variant):
-    x = torch.randn(2, 7, 12)                                          # [B, T, D]
+    x = torch.randn(2, 7, 12)  # [B, T, D]
     assert GLUFFN(12, 8, variant)(x).shape == (2, 7, 12)
     assert GLUFFN(12, 8, variant, d_out=3, bias=True)(x).shape == (2, 7, 3)
     assert get("glu_ffn") is GLUFFN and get("dense_ffn") is DenseFFN
@@ -35,8 +35,8 @@ def test_matched_hidden_equalises_parameters():
     for d, d_ff, d_out, bias in ((10, 64, 1, True), (512, 2048, None, False), (16, 48, 16, True)):
         h = matched_hidden(d, d_ff, d_out, bias)
         dense, glu = n_params(DenseFFN(d, d_ff, d_out=d_out, bias=bias)), n_params(GLUFFN(d, h, d_out=d_out, bias=bias))
-        assert abs(dense - glu) <= 2 * d + (d_out or d) + 2        # within one hidden unit
-    assert matched_hidden(512, 3072) == 2048                       # Shazeer: d_ff 3072 -> 2048
+        assert abs(dense - glu) <= 2 * d + (d_out or d) + 2  # within one hidden unit
+    assert matched_hidden(512, 3072) == 2048  # Shazeer: d_ff 3072 -> 2048
 
 
 def test_gated_variants_beat_relu_at_equal_parameters():

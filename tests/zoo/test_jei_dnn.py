@@ -35,7 +35,7 @@ def test_exit_distribution_and_hard_exits():
     out = m(torch.randn(7, 8))
     torch.testing.assert_close(out["exit_probs"].sum(0), torch.ones(7))
     assert (out["gates"][-1] == 1).all()
-    with torch.no_grad():                                    # force exit at block 1
+    with torch.no_grad():  # force exit at block 1
         m.gates[0][-1].bias.fill_(-50.0)
         m.gates[1][-1].bias.fill_(50.0)
     x = torch.randn(6, 8)

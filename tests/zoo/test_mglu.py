@@ -13,7 +13,7 @@ from circuitlab.zoo.mglu_triton import triton_available
 
 def test_shape_and_registry():
     m = MGLU(8, 12, n_masks=2, d_out=5, backend="naive")
-    assert m(torch.randn(3, 4, 8)).shape == (3, 4, 5)                  # [B, T, D] -> [B, T, d_out]
+    assert m(torch.randn(3, 4, 8)).shape == (3, 4, 5)  # [B, T, D] -> [B, T, d_out]
     assert get("mglu") is MGLU and get("swimglu") is SwiMGLU
     assert SwiMGLU(8, 12).activation == "silu"
 
@@ -33,12 +33,12 @@ def test_fixed_checkerboard_mask_equals_glu_with_complementary_halves(activation
     torch.manual_seed(1)
     k, h = 6, 8
     m = MGLU(k, h, n_masks=1, activation=activation, backend="naive").double()
-    board = ((torch.arange(k)[:, None] + torch.arange(h)[None, :]) % 2).double()   # [K, H] checkerboard
+    board = ((torch.arange(k)[:, None] + torch.arange(h)[None, :]) % 2).double()  # [K, H] checkerboard
     m.set_masks(board[None])
     glu = GLUFFN(k, h, variant=variant).double()
     with torch.no_grad():
-        glu.w_gate.weight.copy_((m.weight * board).T)              # W * M
-        glu.w_value.weight.copy_((m.weight * (1 - board)).T)       # W * (1 - M)
+        glu.w_gate.weight.copy_((m.weight * board).T)  # W * M
+        glu.w_value.weight.copy_((m.weight * (1 - board)).T)  # W * (1 - M)
         glu.w_out.weight.copy_(m.w_out.weight)
     x = torch.randn(11, k, dtype=torch.float64)
     torch.testing.assert_close(m(x), glu(x), rtol=1e-12, atol=1e-12)
@@ -60,7 +60,7 @@ def test_naive_reference_matches_float64_definition():
 def test_triton_kernel_matches_naive_under_interpreter():
     # runs in a fresh interpreter so TRITON_INTERPRET=1 is set before triton is imported
     report = mglu_kernel_agreement()
-    assert len(report) == 3 * 4 + 5             # 3 cases x (y, dx, dW, dM) + module (y, dx, 3 params)
+    assert len(report) == 3 * 4 + 5  # 3 cases x (y, dx, dW, dM) + module (y, dx, 3 params)
     for r in report:
         assert r["shape_ok"], r
         # float32 kernels against float64 / float32 references: hard relative tolerance

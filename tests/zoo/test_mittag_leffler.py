@@ -45,7 +45,7 @@ def test_against_high_precision_series():
         s, k = mpmath.mpf(0), 0
         z, a, b = mpmath.mpf(z), mpmath.mpf(a), mpmath.mpf(b)
         while True:
-            t = z ** k * mpmath.rgamma(a * k + b)
+            t = z**k * mpmath.rgamma(a * k + b)
             s += t
             if a * k > abs(z) ** (1 / a) + 20 and abs(t) < mpmath.mpf(10) ** -40:
                 return float(s)
@@ -63,7 +63,7 @@ def test_reproduces_tanh_sigmoid_swish_to_1e6():
     errs = mittag_leffler_reproduction()
     assert set(errs) == {"tanh", "sigmoid", "swish"}
     for name, err in errs.items():
-        assert err <= 1e-6, (name, err)                # measured ~1e-13
+        assert err <= 1e-6, (name, err)  # measured ~1e-13
 
 
 def test_gradcheck_all_branches():

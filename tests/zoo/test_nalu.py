@@ -1,4 +1,5 @@
 """Tests for circuitlab/zoo/nalu.py (NAC, NALU, NAU, NMU)."""
+
 from __future__ import annotations
 
 import pytest

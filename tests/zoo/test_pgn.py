@@ -1,4 +1,5 @@
 """Tests for circuitlab/zoo/pgn.py."""
+
 from __future__ import annotations
 
 import math
@@ -48,8 +49,11 @@ def test_hie_is_causal_with_window_receptive_field():
 
 def _periodic_series(n: int, gen: torch.Generator) -> torch.Tensor:
     t = torch.arange(n, dtype=torch.float32)
-    clean = (torch.sin(2 * math.pi * t / 24) + 0.5 * torch.sin(2 * math.pi * t / 168)
-             + 0.3 * torch.sign(torch.sin(2 * math.pi * t / 60)))
+    clean = (
+        torch.sin(2 * math.pi * t / 24)
+        + 0.5 * torch.sin(2 * math.pi * t / 168)
+        + 0.3 * torch.sign(torch.sin(2 * math.pi * t / 60))
+    )
     return clean + 0.1 * torch.randn(n, generator=gen)
 
 
@@ -68,7 +72,7 @@ def _forecast_mse(net: nn.Module, length=48, horizon=48, steps=150) -> float:
     n_train = 4500
 
     def windows(idx):
-        w = torch.stack([series[i:i + length + horizon] for i in idx.tolist()])
+        w = torch.stack([series[i : i + length + horizon] for i in idx.tolist()])
         return w[:, :length, None], w[:, length:, None]
 
     opt = torch.optim.Adam(net.parameters(), 3e-3)

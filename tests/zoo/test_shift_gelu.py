@@ -57,7 +57,7 @@ def test_integer_path_is_integer_only():
 @pytest.mark.parametrize("scale", [4 / 127, 8 / 127, 16 / 127])
 def test_error_against_gelu_on_int8_grid_is_bounded(scale):
     r = shift_gelu_int8_error(scale)
-    assert r["max"] <= SHIFT_GELU_BOUND, r                   # measured ~0.024 (x*sigmoid(1.702x) alone: 0.020)
+    assert r["max"] <= SHIFT_GELU_BOUND, r  # measured ~0.024 (x*sigmoid(1.702x) alone: 0.020)
     assert r["mean"] <= 0.015, r
 
 
@@ -75,8 +75,8 @@ def test_float_forward_equals_integer_path_and_tracks_gelu():
 
 def test_shift_add_terms():
     terms = shift_add_terms(1.702, 4)
-    assert abs(sum(s * 2.0 ** -k for s, k in terms) - 1.702) < 2e-3
-    assert shift_add_terms(1.5, 3) == [(1, -1), (-1, 1)]     # 2 - 1/2, exact after two terms
+    assert abs(sum(s * 2.0**-k for s, k in terms) - 1.702) < 2e-3
+    assert shift_add_terms(1.5, 3) == [(1, -1), (-1, 1)]  # 2 - 1/2, exact after two terms
 
 
 def test_bad_inputs():
