@@ -213,8 +213,8 @@ def main(argv=None):
             print(json.dumps(row), flush=True)
             rows.append(row)
     inf = [
-        compiled_inference(w, l, 1 << (16 if args.quick else 20))
-        for w, l in ([(2000, 4)] if args.quick else [(2000, 4), (8000, 6)])
+        compiled_inference(width, layers, 1 << (16 if args.quick else 20))
+        for width, layers in ([(2000, 4)] if args.quick else [(2000, 4), (8000, 6)])
     ]
     for r in inf:
         print(json.dumps(r), flush=True)

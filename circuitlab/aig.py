@@ -209,9 +209,9 @@ class AIG:
             latches,
             remap(self.bad),
             remap(self.constraints),
-            [n for n, k in zip(self.input_names, keep_in) if k],
+            [n for n, k in zip(self.input_names, keep_in, strict=True) if k],
             list(self.output_names),
-            [n for n, k in zip(self.latch_names, keep_latch) if k],
+            [n for n, k in zip(self.latch_names, keep_latch, strict=True) if k],
             self.comment,
         )
 

@@ -81,19 +81,16 @@ class _Parser:
         self.binary = toks[0] == b"aig"
         nums = self.ints(b" ".join(toks[1:]), 5, 9, "header 'M I L O A [B C J F]'")
         nums += [0] * (9 - len(nums))
-        m, i, l, o, a, b, c, j, f = nums
+        m, i, n_lat, o, a, b, c, j, f = nums
         if j or f:
             self.fail(f"justice ({j}) and fairness ({f}) properties are not supported", line=1)
-        if self.binary and m != i + l + a:
-            self.fail(f"header counts lie: M={m} but I+L+A={i + l + a}", line=1)
-        if not self.binary and m < i + l + a:
-            self.fail(f"header counts lie: M={m} is smaller than I+L+A={i + l + a}", line=1)
-        self.m, self.i, self.l, self.o, self.a = m, i, l, o, a
-        if self.binary:
-            inputs = np.arange(1, i + 1, dtype=LIT) * 2
-        else:
-            inputs = self.lit_lines(i, 1, 1, "input literal")[:, 0]
-        latches = self.lit_lines(l, 1 if self.binary else 2, 2 if self.binary else 3, "latch line")
+        if self.binary and m != i + n_lat + a:
+            self.fail(f"header counts lie: M={m} but I+L+A={i + n_lat + a}", line=1)
+        if not self.binary and m < i + n_lat + a:
+            self.fail(f"header counts lie: M={m} is smaller than I+L+A={i + n_lat + a}", line=1)
+        self.m, self.i, self.l, self.o, self.a = m, i, n_lat, o, a
+        inputs = np.arange(1, i + 1, dtype=LIT) * 2 if self.binary else self.lit_lines(i, 1, 1, "input literal")[:, 0]
+        latches = self.lit_lines(n_lat, 1 if self.binary else 2, 2 if self.binary else 3, "latch line")
         outputs = self.lit_lines(o, 1, 1, "output literal")[:, 0]
         bad = self.lit_lines(b, 1, 1, "bad-state literal")[:, 0]
         cons = self.lit_lines(c, 1, 1, "constraint literal")[:, 0]
@@ -102,12 +99,12 @@ class _Parser:
         self.check_range(cons, self.section_lines["constraint"], "constraint")
         if self.binary:
             ands = self.binary_ands(a)
-            lat = np.zeros((l, 2), LIT)
-            if l:
+            lat = np.zeros((n_lat, 2), LIT)
+            if n_lat:
                 lat[:, 0] = latches[:, 0]
                 lat[:, 1] = latches[:, 1] if latches.shape[1] > 1 else 0
                 self.check_range(lat[:, 0], self.section_lines["latch"], "latch next-state")
-                self.check_init(lat, 2 * np.arange(i + 1, i + l + 1))
+                self.check_init(lat, 2 * np.arange(i + 1, i + n_lat + 1))
             aig = AIG(i, ands, outputs, lat, bad, cons)
         else:
             ands = self.lit_lines(a, 3, 3, "AND line 'lhs rhs0 rhs1'")
@@ -195,14 +192,14 @@ class _Parser:
 
     # -- ASCII: validate and renumber canonically ----------------------------------
     def ascii_canonical(self, inputs, latches, outputs, bad, cons, ands) -> AIG:
-        m, i, l, a = self.m, self.i, self.l, self.a
+        m, i, n_lat, a = self.m, self.i, self.l, self.a
         in_line, lat_line = 2, 2 + i
-        and_line = 2 + i + l + self.o + len(bad) + len(cons)
-        lat_cur = latches[:, 0] if l else np.zeros(0, LIT)
+        and_line = 2 + i + n_lat + self.o + len(bad) + len(cons)
+        lat_cur = latches[:, 0] if n_lat else np.zeros(0, LIT)
         defs = np.concatenate([inputs, lat_cur, ands[:, 0]])
-        def_lines = np.concatenate([in_line + np.arange(i), lat_line + np.arange(l), and_line + np.arange(a)]).astype(
-            np.int64
-        )
+        def_lines = np.concatenate(
+            [in_line + np.arange(i), lat_line + np.arange(n_lat), and_line + np.arange(a)]
+        ).astype(np.int64)
         for what, arr, line0 in (
             ("input", inputs, in_line),
             ("latch", lat_cur, lat_line),
@@ -229,7 +226,7 @@ class _Parser:
         owner[dv] = np.arange(len(defs))
         defined = owner >= 0
         defined[0] = True
-        lat_next = latches[:, 1] if l else np.zeros(0, LIT)
+        lat_next = latches[:, 1] if n_lat else np.zeros(0, LIT)
         used = [
             (lat_next, lat_line, "latch next-state"),
             (ands[:, 1], and_line, "AND fanin"),
@@ -247,34 +244,31 @@ class _Parser:
             if len(undef):
                 k = int(undef[0])
                 self.fail(f"{what} uses undefined literal {int(arr[k])}", line=line0 + k)
-        if l:
+        if n_lat:
             init = latches[:, 2].copy()
             ok = (init == -1) | (init == 0) | (init == 1) | (init == lat_cur)
             if not ok.all():
                 k = int(np.flatnonzero(~ok)[0])
                 self.fail(f"latch init value {int(init[k])} must be 0, 1 or the latch literal", line=lat_line + k)
         # topological order of the ANDs (fast path: already sorted by lhs and fanins below)
-        and_pos = owner - (i + l)  # var -> AND index when >= 0
+        and_pos = owner - (i + n_lat)  # var -> AND index when >= 0
         f0, f1 = ands[:, 1] >> 1, ands[:, 2] >> 1
         p0 = np.where(f0 > 0, and_pos[f0], -1)
         p1 = np.where(f1 > 0, and_pos[f1], -1)
         idx = np.arange(a)
-        if a and ((p0 >= idx) | (p1 >= idx)).any():
-            topo = self.topo_sort(p0, p1, and_line)
-        else:
-            topo = idx
+        topo = self.topo_sort(p0, p1, and_line) if a and ((p0 >= idx) | (p1 >= idx)).any() else idx
         # renumber: inputs, latches, then ANDs in topological order
         new_var = np.zeros(m + 1, dtype=np.int64)
         new_var[inputs >> 1] = np.arange(1, i + 1)
-        new_var[lat_cur >> 1] = np.arange(i + 1, i + l + 1)
-        new_var[ands[topo, 0] >> 1] = np.arange(i + l + 1, i + l + a + 1)
+        new_var[lat_cur >> 1] = np.arange(i + 1, i + n_lat + 1)
+        new_var[ands[topo, 0] >> 1] = np.arange(i + n_lat + 1, i + n_lat + a + 1)
         remap = lambda x: 2 * new_var[x >> 1] + (x & 1)  # noqa: E731
         new_ands = np.sort(remap(ands[topo, 1:]), axis=1)[:, ::-1]
-        lat = np.zeros((l, 2), LIT)
-        if l:
+        lat = np.zeros((n_lat, 2), LIT)
+        if n_lat:
             lat[:, 0] = remap(latches[:, 1])
             init = latches[:, 2]
-            lat[:, 1] = np.where(init == lat_cur, 2 * np.arange(i + 1, i + l + 1), np.maximum(init, 0))
+            lat[:, 1] = np.where(init == lat_cur, 2 * np.arange(i + 1, i + n_lat + 1), np.maximum(init, 0))
         return AIG(i, new_ands, remap(outputs), lat, remap(bad), remap(cons))
 
     def topo_sort(self, p0, p1, and_line) -> np.ndarray:
@@ -367,18 +361,18 @@ def _lines(arr) -> bytes:
 def aiger_bytes(aig: AIG, binary: bool = True) -> bytes:
     """Serialize ``aig`` to AIGER 1.9 bytes (binary ``aig`` or ASCII ``aag``)."""
     aig.validate()
-    i, l, o, a = aig.num_inputs, aig.num_latches, aig.num_outputs, aig.num_ands
+    i, n_lat, o, a = aig.num_inputs, aig.num_latches, aig.num_outputs, aig.num_ands
     b, c = len(aig.bad), len(aig.constraints)
-    head = f"{'aig' if binary else 'aag'} {aig.max_var} {i} {l} {o} {a}"
+    head = f"{'aig' if binary else 'aag'} {aig.max_var} {i} {n_lat} {o} {a}"
     if b or c:
         head += f" {b} {c}"
     parts = [head.encode() + b"\n"]
     lat_lits = aig.latch_lits()
     if not binary:
         parts.append(_lines(aig.input_lits()))
-    if l:
+    if n_lat:
         rows = []
-        for cur, (nxt, init) in zip(lat_lits.tolist(), aig.latches.tolist()):
+        for cur, (nxt, init) in zip(lat_lits.tolist(), aig.latches.tolist(), strict=True):
             fields = [] if binary else [cur]
             fields.append(nxt)
             if init != 0:

@@ -127,7 +127,7 @@ def sim(file, vectors, patterns, seed, as_json):
     if vectors:
         rows = [_parse_bits(v, n, "--input") for v in vectors]
         outs = evaluate(aig, rows)
-        res = [{"input": v, "output": _bits(o)} for v, o in zip(vectors, outs)]
+        res = [{"input": v, "output": _bits(o)} for v, o in zip(vectors, outs, strict=True)]
         if as_json:
             _echo_json(res)
         else:
@@ -141,10 +141,10 @@ def sim(file, vectors, patterns, seed, as_json):
     names = [nm or f"o{k}" for k, nm in enumerate(aig.output_names)]
     exact = n <= 20
     if as_json:
-        _echo_json({"exact": exact, "p_one": dict(zip(names, po.round(6).tolist()))})
+        _echo_json({"exact": exact, "p_one": dict(zip(names, po.round(6).tolist(), strict=True))})
     else:
         click.echo(f"P(output = 1), {'exact' if exact else f'{patterns} random patterns'}:")
-        for nm, v in zip(names, po):
+        for nm, v in zip(names, po, strict=True):
             click.echo(f"  {nm}: {v:.6f}")
 
 

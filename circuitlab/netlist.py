@@ -190,7 +190,7 @@ class Netlist:
                 lit[node] = lit[f[0]]
             else:
                 lit[node] = bld.mux_(lit[f[0]], lit[f[1]], lit[f[2]])
-        for node, name in zip(self.outputs, self.output_names):
+        for node, name in zip(self.outputs, self.output_names, strict=True):
             bld.output(lit[node], name)
         return bld.build()
 
@@ -209,8 +209,8 @@ class Netlist:
             node_of_var[k + 1] = net.add_input(aig.input_names[k])
         inv_cache: dict[int, int] = {}
 
-        def node_of_lit(l: int) -> int:
-            v, c = l >> 1, l & 1
+        def node_of_lit(lit: int) -> int:
+            v, c = lit >> 1, lit & 1
             if v == 0:
                 return c  # FALSE node 0, TRUE node 1
             n = int(node_of_var[v])
@@ -225,6 +225,6 @@ class Netlist:
         for j, (r0, r1) in enumerate(aig.ands.tolist()):
             a, b = node_of_lit(r0 & ~1), node_of_lit(r1 & ~1)
             node_of_var[first + j] = net.add_gate(and_op[(r0 & 1, r1 & 1)], a, b)
-        for o, name in zip(aig.outputs.tolist(), aig.output_names):
+        for o, name in zip(aig.outputs.tolist(), aig.output_names, strict=True):
             net.add_output(node_of_lit(o), name)
         return net

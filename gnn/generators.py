@@ -43,7 +43,7 @@ def _half_adder(b: AIGBuilder, x: int, y: int) -> tuple[int, int]:
 def _ripple(b: AIGBuilder, xs: list[int], ys: list[int], cin: int = 0) -> list[int]:
     """Sum bits of ``xs + ys + cin`` (``len + 1`` bits)."""
     out, c = [], cin
-    for x, y in zip(xs, ys):
+    for x, y in zip(xs, ys, strict=True):
         s, c = _full_adder(b, x, y, c)
         out.append(s)
     return out + [c]
@@ -77,8 +77,8 @@ def cla_adder(n: int, block: int = 4) -> AIG:
     _check_width(n)
     b = AIGBuilder()
     xs, ys = _operands(b, n)
-    g = [b.and_(x, y) for x, y in zip(xs, ys)]
-    p = [b.xor_(x, y) for x, y in zip(xs, ys)]
+    g = [b.and_(x, y) for x, y in zip(xs, ys, strict=True)]
+    p = [b.xor_(x, y) for x, y in zip(xs, ys, strict=True)]
     carries, cin = [0], 0
     for start in range(0, n, block):
         for i in range(start, min(n, start + block)):
@@ -98,8 +98,8 @@ def kogge_stone_adder(n: int) -> AIG:
     _check_width(n)
     b = AIGBuilder()
     xs, ys = _operands(b, n)
-    g = [b.and_(x, y) for x, y in zip(xs, ys)]
-    p = [b.xor_(x, y) for x, y in zip(xs, ys)]
+    g = [b.and_(x, y) for x, y in zip(xs, ys, strict=True)]
+    p = [b.xor_(x, y) for x, y in zip(xs, ys, strict=True)]
     G, P = list(g), list(p)
     d = 1
     while d < n:

@@ -43,9 +43,8 @@ def check_pairs(pairs, num_vars: int) -> np.ndarray:
         return np.zeros((0, 3), dtype=np.int64)
     if arr.ndim != 2 or arr.shape[1] != 3:
         raise PairError(f"pairs must have shape [K, 3] (u, v, b), got {list(arr.shape)}")
-    if not np.issubdtype(arr.dtype, np.integer):
-        if not np.all(np.equal(np.mod(arr, 1), 0)):
-            raise PairError("pairs must hold integers (u, v, b)")
+    if not np.issubdtype(arr.dtype, np.integer) and not np.all(np.equal(np.mod(arr, 1), 0)):
+        raise PairError("pairs must hold integers (u, v, b)")
     arr = arr.astype(np.int64)
     uv = arr[:, :2]
     if uv.min() < 0 or uv.max() >= num_vars:

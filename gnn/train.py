@@ -315,7 +315,7 @@ def train(cfg: TrainConfig, console=None) -> TrainResult:
                 rec.update({f"val_{k}": v for k, v in val.items()})
                 score = val["gnn_signal_mae"] + val["gnn_cond_mae"]
                 if not best or score < best["score"]:
-                    best = {"score": score, "epoch": epoch + 1, **{k: v for k, v in rec.items()}}
+                    best = {"score": score, "epoch": epoch + 1, **rec}
                     save_checkpoint({**model_payload(model), "metrics": rec}, best_path)
                 console.print(
                     f"epoch {epoch + 1:3d}  train {rec['train_loss']:.4f}  "

@@ -132,7 +132,7 @@ class _Builder:
         x = x + [Netlist.FALSE] * (n - len(x))
         y = y + [Netlist.FALSE] * (n - len(y))
         gt = Netlist.FALSE
-        for a, b in zip(x, y):  # LSB first: higher bits override
+        for a, b in zip(x, y, strict=True):  # LSB first: higher bits override
             a_gt_b = self.and_(a, self.not_(b))
             eq = self.not_(self.xor_(a, b))
             gt = self.or_(a_gt_b, self.and_(eq, gt))
@@ -153,8 +153,8 @@ class _Builder:
                 cr = cr + [Netlist.FALSE] * (n - len(cr))
                 nxt.append(
                     (
-                        [self.mux(right_wins, r, l) for l, r in zip(cl, cr)],
-                        [self.mux(right_wins, r, l) for l, r in zip(il, ir)],
+                        [self.mux(right_wins, right, left) for left, right in zip(cl, cr, strict=True)],
+                        [self.mux(right_wins, right, left) for left, right in zip(il, ir, strict=True)],
                     )
                 )
             if len(players) % 2:
@@ -170,7 +170,7 @@ def compile_netlist(dn: DiscreteNetwork, input_names=None) -> Netlist:
     names = input_names or [f"x[{i}]" for i in range(dn.in_dim)]
     nodes = np.array([net.add_input(n) for n in names], dtype=np.int64)
     used = dn.used_masks()
-    for layer, mask in zip(dn.layers, used):
+    for layer, mask in zip(dn.layers, used, strict=True):
         out = np.full(layer.out_dim, Netlist.FALSE, dtype=np.int64)
         a, b, g = layer.a.tolist(), layer.b.tolist(), layer.gate.tolist()
         for j in np.flatnonzero(mask).tolist():

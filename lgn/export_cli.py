@@ -72,7 +72,7 @@ def export_lgn_command(checkpoint, aig_path, verilog, blif, check, as_json):
     compiled = CompiledLGN(aig)
     report = {
         "checkpoint": checkpoint,
-        "network_gates": sum(l.out_dim for l in dn.layers),
+        "network_gates": sum(layer.out_dim for layer in dn.layers),
         **{k: v for k, v in dn.gate_stats().items() if k in ("unused_gates", "constant_gates")},
         "netlist_gates": net.num_gates,
         "aig_ands": aig.num_ands,

@@ -161,7 +161,7 @@ def _load_state(model: LogicNetwork, state: dict, path: Path) -> None:
     except RuntimeError as e:
         first = str(e).strip().splitlines()
         raise CheckpointError(
-            f"checkpoint {path} does not fit the model: {' '.join(l.strip() for l in first[:3])}"
+            f"checkpoint {path} does not fit the model: {' '.join(line.strip() for line in first[:3])}"
         ) from None
 
 

@@ -86,7 +86,7 @@ class Guidance:
         if priorities is not None:
             p = np.asarray(priorities, dtype=np.float64).reshape(-1)  # [M+1]
             idx = np.flatnonzero(np.isfinite(p))
-            pri = dict(zip((idx + 1).tolist(), p[idx].tolist()))
+            pri = dict(zip((idx + 1).tolist(), p[idx].tolist(), strict=True))
         obs = None if observe is None else (np.asarray(observe, dtype=np.int64) + 1).tolist()
         return cls(lits, pri, decide, obs)
 

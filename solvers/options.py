@@ -59,9 +59,10 @@ class SolveOptions:
             if math.isnan(t) or t < 0:
                 raise SolverOptionError(f"--timeout must be a non-negative number of seconds, got {self.timeout}")
             object.__setattr__(self, "timeout", None if math.isinf(t) else t)
-        if self.conflicts is not None:
-            if isinstance(self.conflicts, bool) or not isinstance(self.conflicts, int) or self.conflicts < 0:
-                raise SolverOptionError(f"--conflicts must be a non-negative integer, got {self.conflicts!r}")
+        if self.conflicts is not None and (
+            isinstance(self.conflicts, bool) or not isinstance(self.conflicts, int) or self.conflicts < 0
+        ):
+            raise SolverOptionError(f"--conflicts must be a non-negative integer, got {self.conflicts!r}")
         if self.memory_mb is not None:
             m = _number(self.memory_mb, "--memory-mb")
             if not (m > 0) or math.isinf(m):

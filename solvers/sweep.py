@@ -187,6 +187,6 @@ def _rebuild(aig: AIG, merged: np.ndarray) -> AIG:
             lit[v] = lit[m >> 1] ^ (m & 1)
         else:
             lit[v] = b.and_(int(lit[l0 >> 1]) ^ (l0 & 1), int(lit[l1 >> 1]) ^ (l1 & 1))
-    for o, name in zip(aig.outputs.tolist(), aig.output_names):
+    for o, name in zip(aig.outputs.tolist(), aig.output_names, strict=True):
         b.output(int(lit[o >> 1]) ^ (o & 1), name)
     return b.build().cleanup()

@@ -15,7 +15,7 @@ def _pair_permuted():
     b = AIGBuilder()
     ins = [b.input(n) for n in reversed(a.input_names)]
     outs = b.add_aig(a, list(reversed(ins)))
-    for lit, name in reversed(list(zip(outs, a.output_names))):
+    for lit, name in reversed(list(zip(outs, a.output_names, strict=True))):
         b.output(lit, name)
     return a, b.build()
 

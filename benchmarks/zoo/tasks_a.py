@@ -14,6 +14,7 @@ machine.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -101,7 +102,7 @@ def perceptron_dataset(name: str, features: tuple[int, ...], splits: int = 5, st
     for split in range(splits):
         xtr, xte, ytr, yte = train_test_split(x_all, y_all, test_size=0.3, random_state=split, stratify=y_all)
         mu, sd = xtr.mean(0), xtr.std(0)
-        f = lambda a: torch.tensor((a - mu) / sd, dtype=torch.float32)  # noqa: E731
+        f = lambda a, mu=mu, sd=sd: torch.tensor((a - mu) / sd, dtype=torch.float32)  # noqa: E731
         for key, gated in (("gated", True), ("plain", False)):
             torch.manual_seed(split)
             m = _fit_perceptron(
@@ -447,10 +448,10 @@ def gateon_permuted_digits(
         torch.manual_seed(seed)
         if kind == "gateon":
             model = GateONMLP([64, hidden, 10], n_tasks)
-            fwd = lambda x, t: model(x, t)  # noqa: E731
+            fwd = lambda x, t, model=model: model(x, t)  # noqa: E731
         else:
             model = nn.Sequential(nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, 10))
-            fwd = lambda x, t: model(x)  # noqa: E731
+            fwd = lambda x, t, model=model: model(x)  # noqa: E731
         g = torch.Generator().manual_seed(seed)
         acc = np.zeros((n_tasks, n_tasks))
         for t in range(n_tasks):
@@ -543,7 +544,7 @@ def task_jei_dnn(quick: bool) -> list[dict]:
         for c in curve
     ]
     rho = _spearman(list(lams), costs)
-    monotone = costs[-1] < costs[0] and all(b <= a + 0.05 for a, b in zip(costs, costs[1:]))
+    monotone = costs[-1] < costs[0] and all(b <= a + 0.05 for a, b in itertools.pairwise(costs))
     accs = [c["acc"] for c in curve]
     rows.append(
         _row(

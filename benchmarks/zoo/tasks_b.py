@@ -260,11 +260,14 @@ def _global_workspace(quick: bool) -> list[Row]:
         torch.manual_seed(seed)
         m = GlobalWorkspaceRouter(n_ops)
         mods = [*m.input_module.parameters(), *m.increment.parameters(), *m.output_module.parameters()]
-        _adam_loop(mods, lambda _: m.primitive_loss(), 500, 1e-2)
+        _adam_loop(mods, lambda _, m=m: m.primitive_loss(), 500, 1e-2)
         for p in mods:
             p.requires_grad_(False)
         _adam_loop(
-            m.controller.parameters(), lambda _: F.nll_loss(m(train[:, 0], train[:, 1])[0], train.sum(1)), 300, 1e-2
+            m.controller.parameters(),
+            lambda _, m=m: F.nll_loss(m(train[:, 0], train[:, 1])[0], train.sum(1)),
+            300,
+            1e-2,
         )
         with torch.no_grad():
             ours.append((m(test[:, 0], test[:, 1], hard=True)[0].argmax(-1) == test.sum(1)).float().mean().item())
@@ -274,7 +277,7 @@ def _global_workspace(quick: bool) -> list[Row]:
         def feats(pr):
             return torch.cat([F.one_hot(pr[:, 0], n_ops), F.one_hot(pr[:, 1], n_ops)], 1).float()
 
-        _adam_loop(mlp.parameters(), lambda _: F.cross_entropy(mlp(feats(train)), train.sum(1)), 500, 1e-2)
+        _adam_loop(mlp.parameters(), lambda _, mlp=mlp: F.cross_entropy(mlp(feats(train)), train.sum(1)), 500, 1e-2)
         with torch.no_grad():
             base.append((mlp(feats(test)).argmax(-1) == test.sum(1)).float().mean().item())
     acc, acc_base = sum(ours) / seeds, sum(base) / seeds
@@ -417,9 +420,23 @@ def _pgn(quick: bool) -> list[Row]:
 
 
 # ----------------------------------------------------------------------------- DSelect-k
+def _dselect_k_loss(gate, experts, chosen, coef, gen, steps: int) -> Callable[[int], torch.Tensor]:
+    """Regression onto ``coef``-weighted ``chosen`` experts; the entropy penalty ramps in over 30%..60% of ``steps``."""
+
+    def loss(step):
+        gate.entropy_reg = 0.05 * min(1.0, max(0.0, (step - 0.3 * steps) / (0.3 * steps)))
+        x = torch.randn(128, 6, generator=gen)
+        outs = torch.einsum("bi,nio->bno", x, experts)
+        y = (coef[None, :, None] * outs[:, chosen]).sum(1)
+        return ((gate()[None, :, None] * outs).sum(1) - y).pow(2).mean() + gate.regularization()
+
+    return loss
+
+
 def _dselect_k(quick: bool) -> list[Row]:
     cases = [(8, 2), (6, 2), (12, 3)]
     seeds = 2 if quick else 5
+    steps = 800
     exact, right, runs = 0, 0, 0
     for n, k in cases:
         for seed in range(seeds):
@@ -429,16 +446,7 @@ def _dselect_k(quick: bool) -> list[Row]:
             chosen = torch.randperm(n, generator=gen)[:k]
             coef = torch.tensor([0.6, 0.4] if k == 2 else [0.5, 0.3, 0.2])
             gate = DSelectKGate(n, k, entropy_reg=0.0)
-            steps = 800
-
-            def loss(step):
-                gate.entropy_reg = 0.05 * min(1.0, max(0.0, (step - 0.3 * steps) / (0.3 * steps)))
-                x = torch.randn(128, 6, generator=gen)
-                outs = torch.einsum("bi,nio->bno", x, experts)
-                y = (coef[None, :, None] * outs[:, chosen]).sum(1)
-                return ((gate()[None, :, None] * outs).sum(1) - y).pow(2).mean() + gate.regularization()
-
-            _adam_loop(gate.parameters(), loss, steps, 2e-2)
+            _adam_loop(gate.parameters(), _dselect_k_loss(gate, experts, chosen, coef, gen, steps), steps, 2e-2)
             with torch.no_grad():
                 q = gate()
             runs += 1
@@ -570,7 +578,7 @@ def _nalu(quick: bool) -> list[Row]:
     single = {"+": lambda x: x[:, 0] + x[:, 1], "*": lambda x: x[:, 0] * x[:, 1]}
     for op, fn in single.items():
         unit = NAU if op == "+" else NMU
-        ours = success(lambda: [unit(4, 1)], fn, 4, 1000)
+        ours = success(lambda unit=unit: [unit(4, 1)], fn, 4, 1000)
         base = success(lambda: [NALU(4, 1)], fn, 4, 1000)
         rows.append(
             _row(
@@ -590,7 +598,7 @@ def _nalu(quick: bool) -> list[Row]:
         }
         for op, fn in two.items():
             unit = NAU if op == "+" else NMU
-            ours = success(lambda: [NAU(4, 2), unit(2, 1)], fn, 4, 3000)
+            ours = success(lambda unit=unit: [NAU(4, 2), unit(2, 1)], fn, 4, 3000)
             base = success(lambda: [NALU(4, 2), NALU(2, 1)], fn, 4, 3000)
             rows.append(
                 _row(

@@ -34,7 +34,7 @@ def to_blif(circuit, model: str = "top") -> str:
             continue
         lines.append(".names " + " ".join(node[x] for x in f) + f" {node[n]}")
         lines += _cover(kind)
-    for o, n in zip(outs, net.outputs):
+    for o, n in zip(outs, net.outputs, strict=True):
         lines += [f".names {node[n]} {o}", "1 1"]
     lines.append(".end")
     return "\n".join(lines) + "\n"

@@ -30,7 +30,7 @@ def to_dot(circuit, name: str = "circuit") -> str:
     for n in gate_nodes(net):
         for f in net.fanins[n]:
             lines.append(f"  {ident[f]} -> v{n};")
-    for k, (o, n) in enumerate(zip(outs, net.outputs)):
+    for k, (o, n) in enumerate(zip(outs, net.outputs, strict=True)):
         lines.append(f"  out{k} [label={_q(o)}, shape=invtriangle];")
         lines.append(f"  {ident[n]} -> out{k};")
     lines.append("}")

@@ -25,7 +25,7 @@ def to_networkx(circuit) -> nx.DiGraph:
     for n in gate_nodes(net):
         for pin, f in enumerate(net.fanins[n]):
             g.add_edge(f, n, pin=pin)
-    for k, (o, n) in enumerate(zip(outs, net.outputs)):
+    for k, (o, n) in enumerate(zip(outs, net.outputs, strict=True)):
         g.add_node(("out", k), kind="OUTPUT", name=o)
         g.add_edge(n, ("out", k), pin=0)
     return g

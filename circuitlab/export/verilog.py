@@ -53,7 +53,7 @@ def to_verilog(circuit, module: str = "top") -> str:
             assert kind == MUX
             expr = f"{ident[f[0]]} ? {ident[f[1]]} : {ident[f[2]]}"
         lines.append(f"  assign {ident[n]} = {expr};")
-    for o, n in zip(out_ids, net.outputs):
+    for o, n in zip(out_ids, net.outputs, strict=True):
         lines.append(f"  assign {o} = {ident[n]};")
     lines.append("endmodule")
     return "\n".join(lines) + "\n"

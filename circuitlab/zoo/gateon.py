@@ -64,7 +64,7 @@ class GateONMLP(nn.Module):
             raise ValueError(f"relevance_scale must be in (0, 1], got {relevance_scale!r}")
         self.sizes, self.n_contexts, self.close_below = list(sizes), n_contexts, close_below
         self.relevance_scale = relevance_scale
-        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-2], sizes[1:-1]))
+        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-2], sizes[1:-1], strict=True))
         self.readout = nn.Linear(sizes[-2], sizes[-1], bias=False)  # a shared bias would be unprotected
         self.gate_logits = nn.ParameterList(nn.Parameter(torch.full((n_contexts, h), 2.0)) for h in sizes[1:-1])
         for i, h in enumerate(sizes[1:-1]):

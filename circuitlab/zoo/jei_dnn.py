@@ -21,6 +21,8 @@ first ``l`` with ``g_l > 1/2`` and later blocks are not run for it.
 
 from __future__ import annotations
 
+import itertools
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -65,7 +67,7 @@ class JEIDNN(nn.Module):
             raise ValueError(f"n_classes must be an int >= 2, got {n_classes!r}")
         n = len(blocks)
         costs = [(i + 1) / n for i in range(n)] if costs is None else list(costs)
-        if len(costs) != n or any(c < 0 for c in costs) or any(b < a for a, b in zip(costs, costs[1:])):
+        if len(costs) != n or any(c < 0 for c in costs) or any(b < a for a, b in itertools.pairwise(costs)):
             raise ValueError(f"costs must be {n} non-negative, non-decreasing numbers, got {costs!r}")
         if not isinstance(gate_hidden, int) or gate_hidden < 1:
             raise ValueError(f"gate_hidden must be a positive int, got {gate_hidden!r}")
@@ -78,14 +80,14 @@ class JEIDNN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         logits, gates, f = [], [], x
-        for l, (block, head) in enumerate(zip(self.blocks, self.heads)):
+        for k, (block, head) in enumerate(zip(self.blocks, self.heads, strict=True)):
             f = block(f)
             o = head(f)  # [B, C]
             if o.dim() != 2 or o.shape[1] != self.n_classes:
-                raise ValueError(f"heads[{l}] must return [B, {self.n_classes}], got {tuple(o.shape)}")
+                raise ValueError(f"heads[{k}] must return [B, {self.n_classes}], got {tuple(o.shape)}")
             logits.append(o)
-            if l < len(self.gates):
-                gates.append(torch.sigmoid(self.gates[l](_gate_features(o))[:, 0]))
+            if k < len(self.gates):
+                gates.append(torch.sigmoid(self.gates[k](_gate_features(o))[:, 0]))
             else:
                 gates.append(torch.ones_like(o[:, 0]))  # the last exit takes the rest
         g = torch.stack(gates)  # [L, B]
@@ -112,17 +114,17 @@ class JEIDNN(nn.Module):
         exits = torch.full((n,), len(self.blocks) - 1, dtype=torch.long, device=x.device)
         active = torch.arange(n, device=x.device)
         f = x
-        for l, (block, head) in enumerate(zip(self.blocks, self.heads)):
+        for k, (block, head) in enumerate(zip(self.blocks, self.heads, strict=True)):
             f = block(f)
             o = head(f)
-            last = l == len(self.blocks) - 1
+            last = k == len(self.blocks) - 1
             leave = (
                 torch.ones(len(active), dtype=torch.bool, device=x.device)
                 if last
-                else torch.sigmoid(self.gates[l](_gate_features(o))[:, 0]) > threshold
+                else torch.sigmoid(self.gates[k](_gate_features(o))[:, 0]) > threshold
             )
             labels[active[leave]] = o[leave].argmax(-1)
-            exits[active[leave]] = l
+            exits[active[leave]] = k
             active, f = active[~leave], f[~leave]
             if active.numel() == 0:
                 break

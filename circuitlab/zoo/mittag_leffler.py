@@ -130,7 +130,7 @@ def mittag_leffler_all(z: torch.Tensor, alpha: float, beta: float):
     small = (~neg) & ~big
     for mask, fn in ((neg, _contour), (small, _series), (big, _asymptote)):
         if mask.any():
-            for out, val in zip(outs, fn(zf[mask], alpha, beta)):
+            for out, val in zip(outs, fn(zf[mask], alpha, beta), strict=True):
                 out[mask] = val
     return [o.reshape(z.shape) for o in outs]
 

@@ -48,7 +48,7 @@ def test_deterministic(tmp_path):
     )
     a, b = build_corpus(cfg), build_corpus(cfg)
     assert [r["name"] for r in a["records"]] == [r["name"] for r in b["records"]]
-    for ra, rb in zip(a["records"], b["records"]):
+    for ra, rb in zip(a["records"], b["records"], strict=True):
         for k, v in ra["data"].items():
             assert torch.equal(v, rb["data"][k]) if torch.is_tensor(v) else v == rb["data"][k]
 

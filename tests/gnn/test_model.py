@@ -58,7 +58,7 @@ def test_batching_is_invisible(model):
     single = [model(g) for g in graphs]
     out = model(Batch.from_data_list(graphs))
     offs = np.cumsum([0] + [g.num_nodes for g in graphs])
-    for k, g in enumerate(graphs):
+    for k in range(len(graphs)):
         assert torch.allclose(out.prob[offs[k] : offs[k + 1]], single[k].prob, atol=1e-5)
         assert torch.allclose(out.cond[6 * k : 6 * k + 6], single[k].cond, atol=1e-5)
 

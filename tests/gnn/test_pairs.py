@@ -30,7 +30,7 @@ def test_fanin_pairs_cover_every_gate_fanin_edge(circuit):
     one_way = fanin_pairs(circuit, both_directions=False, values=(1,))
     gates = np.arange(circuit.first_and_var, circuit.max_var + 1)
     assert sorted(map(tuple, one_way[:, :2].tolist())) == sorted(
-        [(int(f), int(g)) for g, row in zip(gates, circuit.ands >> 1) for f in row]
+        [(int(f), int(g)) for g, row in zip(gates, circuit.ands >> 1, strict=True) for f in row]
     )
 
 
@@ -56,7 +56,7 @@ def test_candidate_pairs_in_a_miter_are_near_equivalences():
     xs = [b.input(f"a{i}") for i in range(4)]
     ys = [b.input(f"b{i}") for i in range(4)]
     c = 0
-    for x, y in zip(xs, ys):
+    for x, y in zip(xs, ys, strict=True):
         t = b.and_(b.or_(x, y), b.and_(x, y) ^ 1)
         b.output(b.and_(b.or_(t, c), b.and_(t, c) ^ 1), None)
         c = b.or_(b.and_(x, y), b.and_(t, c))

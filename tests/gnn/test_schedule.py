@@ -24,8 +24,8 @@ def _check(d):
         assert done[st.src].all()  # every sender is final before the step
         assert (st.dst < st.nodes.numel()).all()
         done[st.nodes] = True
-        seen += list(zip(st.src.tolist(), st.nodes[st.dst].tolist()))
-    want = list(zip(d.edge_index[0, real].tolist(), d.edge_index[1, real].tolist()))
+        seen += list(zip(st.src.tolist(), st.nodes[st.dst].tolist(), strict=True))
+    want = list(zip(d.edge_index[0, real].tolist(), d.edge_index[1, real].tolist(), strict=True))
     assert sorted(seen) == sorted(want)
     assert [int(level[st.nodes[0]]) for st in s.forward] == sorted({int(level[st.nodes[0]]) for st in s.forward})
     # reverse: every real edge once, from fanout to fanin, descending levels, after the fanout's step
@@ -36,7 +36,7 @@ def _check(d):
     for st in s.reverse:
         assert done[st.src].all()
         done[st.nodes] = True
-        seen += list(zip(st.nodes[st.dst].tolist(), st.src.tolist()))
+        seen += list(zip(st.nodes[st.dst].tolist(), st.src.tolist(), strict=True))
     assert sorted(seen) == sorted(want)
     # pairs: one step with every pair edge
     k = d.pair_index.shape[1]

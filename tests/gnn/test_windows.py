@@ -25,7 +25,7 @@ def test_window_matches_the_big_circuit(depth):
 
 def _leaves(big, roots, depth):
     first = big.first_and_var
-    inside, frontier = set(), set(int(r) for r in roots)
+    inside, frontier = set(), {int(r) for r in roots}
     for _ in range(depth):
         inside |= frontier
         nxt = set()

@@ -69,7 +69,7 @@ def test_partial_grads_noncontiguous_input_and_int32_indices():
 def test_repeatable_bit_for_bit():
     args = _cast(case(in_dim=50, out_dim=200, batch=133, seed=9), torch.float32)
     first, second = run(logic_gates_c, *args), run(logic_gates_c, *args)
-    for u, v in zip(first, second):
+    for u, v in zip(first, second, strict=True):
         assert torch.equal(u, v)
 
 

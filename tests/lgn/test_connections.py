@@ -28,7 +28,7 @@ def test_unique_connections_use_every_input_and_distinct_pairs(in_dim, extra, se
     assert a.shape == (out_dim,)
     assert (a != b).all()
     assert set(a.tolist()) | set(b.tolist()) == set(range(in_dim))
-    pairs = {(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist())}
+    pairs = {(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
     assert len(pairs) == out_dim
 
 

@@ -12,14 +12,14 @@ from .kernel_cases import case, run
 @pytest.mark.parametrize("seed", [0, 1])
 def test_cpu_matches_naive_float64(seed):
     args = case(seed=seed)
-    for got, want in zip(run(logic_gates_cpu, *args), run(logic_gates_naive, *args)):
+    for got, want in zip(run(logic_gates_cpu, *args), run(logic_gates_naive, *args), strict=True):
         torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-12)
 
 
 def test_cpu_matches_naive_float32():
     args64 = case(in_dim=40, out_dim=64, batch=257, seed=2)
     args32 = [t.float() if t.is_floating_point() else t for t in args64]
-    for got, want in zip(run(logic_gates_cpu, *args32), run(logic_gates_naive, *args64)):
+    for got, want in zip(run(logic_gates_cpu, *args32), run(logic_gates_naive, *args64), strict=True):
         torch.testing.assert_close(got.double(), want, rtol=1e-5, atol=1e-5)
 
 

@@ -64,8 +64,8 @@ def test_monk_rules():
     d1 = load_dataset("monk1")
     assert d1.x_train.shape == (124, 17) and torch.equal(d1.y_test, torch.from_numpy(y1))
     d3 = load_dataset("monk3", seed=0)
-    clean = {tuple(x.tolist()): y for x, y in zip(d3.x_test, d3.y_test.tolist())}
-    flips = sum(clean[tuple(x.tolist())] != y for x, y in zip(d3.x_train, d3.y_train.tolist()))
+    clean = {tuple(x.tolist()): y for x, y in zip(d3.x_test, d3.y_test.tolist(), strict=True)}
+    flips = sum(clean[tuple(x.tolist())] != y for x, y in zip(d3.x_train, d3.y_train.tolist(), strict=True))
     assert flips == 6  # 5 % of 122 training labels
 
 

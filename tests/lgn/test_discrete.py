@@ -23,7 +23,7 @@ def test_forward_is_the_boolean_circuit():
     net = _net()
     xs = np.array(list(itertools.product((0, 1), repeat=4)), dtype=bool)
     out = net.forward(xs)
-    for x, (h0, h1) in zip(xs, out):
+    for x, (h0, h1) in zip(xs, out, strict=True):
         g1 = x[2]
         g3 = x[1] ^ x[2]
         assert h0 == g1 and h1 == (g1 | g3)

@@ -49,8 +49,8 @@ def test_impls_agree_on_outputs_and_all_gradients(param, impl, mode):
     gy = torch.randn(33, 20, generator=g)
     ref = _fwd_bwd(_layer(param, "naive"), x, gy, mode)
     got = _fwd_bwd(_layer(param, impl), x, gy, mode)
-    for name, u, v in zip(("y", "grad_x", "grad_weight"), got, ref):
-        torch.testing.assert_close(u, v, rtol=1e-5, atol=1e-5, msg=lambda m: f"{name}: {m}")
+    for name, u, v in zip(("y", "grad_x", "grad_weight"), got, ref, strict=True):
+        torch.testing.assert_close(u, v, rtol=1e-5, atol=1e-5, msg=lambda m, name=name: f"{name}: {m}")
     if mode == "hard":  # discretized: no gradient reaches the weights, but inputs still get one
         assert got[2].abs().max() == 0 and got[1].abs().max() > 0
 
@@ -65,8 +65,8 @@ def test_c_impl_matches_naive_in_float64_through_the_layer(param, mode):
     ref = _fwd_bwd(_layer(param, "naive").double(), x, gy, mode)
     got = _fwd_bwd(_layer(param, "c").double(), x, gy, mode)
     assert got[0].dtype == torch.float64 and torch.equal(got[0], ref[0])
-    for name, u, v in zip(("grad_x", "grad_weight"), got[1:], ref[1:]):
-        torch.testing.assert_close(u, v, rtol=1e-12, atol=1e-12, msg=lambda m: f"{name}: {m}")
+    for name, u, v in zip(("grad_x", "grad_weight"), got[1:], ref[1:], strict=True):
+        torch.testing.assert_close(u, v, rtol=1e-12, atol=1e-12, msg=lambda m, name=name: f"{name}: {m}")
 
 
 @pytest.mark.parametrize("param", ["softmax16", "light"])
@@ -182,5 +182,5 @@ def test_triton_fanout_cache_follows_loaded_wiring():
     _fwd_bwd(layer, x, gy, "soft")  # builds the fan-out of the old wiring
     layer.load_state_dict(other.state_dict())
     got, want = _fwd_bwd(layer, x, gy, "soft"), _fwd_bwd(other, x, gy, "soft")
-    for u, v in zip(got, want):
+    for u, v in zip(got, want, strict=True):
         torch.testing.assert_close(u, v, rtol=1e-5, atol=1e-5)

@@ -23,7 +23,7 @@ def test_hard_forward_equals_discrete_network(param):
 def test_training_forward_is_differentiable_and_seeded():
     m1 = LogicNetwork(16, 2, [20, 20], seed=5, init="random")
     m2 = LogicNetwork(16, 2, [20, 20], seed=5, init="random")
-    for p, q in zip(m1.state_dict().values(), m2.state_dict().values()):
+    for p, q in zip(m1.state_dict().values(), m2.state_dict().values(), strict=True):
         assert torch.equal(p, q)
     x = torch.rand(8, 16)
     m1.train()

@@ -27,14 +27,14 @@ def test_triton_matches_naive(shape):
     args64 = case(*shape, seed=sum(shape))
     got = run(logic_gates_triton, *_to(args64))
     want = run(logic_gates_naive, *args64)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         torch.testing.assert_close(g.double().cpu(), w, rtol=1e-5, atol=1e-5)
 
 
 def test_triton_backward_is_deterministic():
     args = _to(case(seed=5))
     first, second = run(logic_gates_triton, *args), run(logic_gates_triton, *args)
-    for u, v in zip(first, second):
+    for u, v in zip(first, second, strict=True):
         assert torch.equal(u, v)
 
 
@@ -49,6 +49,7 @@ def test_build_fanout_lists_every_reader():
                 gate[ptr[i] : ptr[i + 1]].tolist(),
                 other[ptr[i] : ptr[i + 1]].tolist(),
                 side[ptr[i] : ptr[i + 1]].tolist(),
+                strict=True,
             )
         )
         for i in range(5)
@@ -78,5 +79,5 @@ def test_triton_gpu_larger_case():
     args64 = case(300, 1024, 1000, seed=9)
     got = run(logic_gates_triton, *_to(args64))
     want = run(logic_gates_naive, *args64)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         torch.testing.assert_close(g.double().cpu(), w, rtol=1e-4, atol=1e-4)

@@ -88,9 +88,11 @@ def test_callback_errors_are_reraised(child):
     def broken(state):
         raise ZeroDivisionError("bad model")
 
-    with Solver("cadical195", PAIRS, guidance=Guidance(decide=broken)) as s:
-        with pytest.raises(ZeroDivisionError, match="bad model"):
-            s.solve(deadline=time.monotonic() + 30 if child else None)
+    with (
+        Solver("cadical195", PAIRS, guidance=Guidance(decide=broken)) as s,
+        pytest.raises(ZeroDivisionError, match="bad model"),
+    ):
+        s.solve(deadline=time.monotonic() + 30 if child else None)
 
 
 @pytest.mark.parametrize("name", ["cadical195", "glucose4", "minisat22"])

@@ -72,7 +72,7 @@ def test_chunked_gradients_equal_recurrent_gradients():
         o, s = fn(q, k, v, g, beta, initial_state=s0)
         (o.sin().sum() + s.cos().sum()).backward()
         grads.append([x.grad for x in leaves])
-    for a, b in zip(*grads):
+    for a, b in zip(*grads, strict=True):
         torch.testing.assert_close(a, b, atol=5e-5, rtol=1e-4)
 
 

@@ -82,7 +82,7 @@ def test_triton_kernel_on_gpu_matches_naive():
     x64, w64, m64 = (t.detach().double().requires_grad_() for t in (x, w, masks))
     y64 = mglu_naive(x64, w64, m64, "silu")
     ref = [y64, *torch.autograd.grad(y64, (x64, w64, m64), gy.double())]
-    for a, b in zip(got, ref):
+    for a, b in zip(got, ref, strict=True):
         assert (a.double() - b).abs().max() <= MGLU_REL_TOL * max(1.0, b.abs().max().item())
 
 

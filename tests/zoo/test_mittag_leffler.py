@@ -79,7 +79,7 @@ def test_gradients_match_autograd_of_the_plain_series():
     series = (z[:, None] ** k / torch.exp(torch.lgamma(a * k + b))).sum(1)
     g_ref = torch.autograd.grad(series.sum(), (z, a, b))
     g_ours = torch.autograd.grad(mittag_leffler(z, a, b).sum(), (z, a, b))
-    for r, o in zip(g_ref, g_ours):
+    for r, o in zip(g_ref, g_ours, strict=True):
         torch.testing.assert_close(o, r, rtol=1e-10, atol=1e-11)
 
 
