@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
+from typing import Any
 
 import torch
 
@@ -45,7 +46,7 @@ DEEPGATE2_NOTE = (
 
 def family_errors(model, records) -> dict:
     """``{family: ErrorAccumulator result}`` plus ``"ALL"`` over every record."""
-    accs = defaultdict(ErrorAccumulator)
+    accs: defaultdict[str, ErrorAccumulator] = defaultdict(ErrorAccumulator)
     model.eval()
     with torch.inference_mode():
         for r in records:
@@ -106,7 +107,7 @@ def run(corpus_path, weights=None) -> dict:
     model = load_pretrained(weights)
     test = [r for r in corpus.records if r["split"] == "test"]
     val = [r for r in corpus.records if r["split"] == "val"]
-    res = {
+    res: dict[str, Any] = {
         "corpus": str(corpus_path),
         "weights": str(weights or WEIGHTS),
         "test": family_errors(model, test),

@@ -28,9 +28,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 # Settings per dataset: architecture and the accuracy target for "steps to reach".
-DATASETS = {
+DATASETS: dict[str, dict[str, Any]] = {
     "digits": {"layers": 4, "width": 500, "target": 0.85},
     "breast_cancer": {"layers": 4, "width": 250, "target": 0.93},
 }

@@ -49,7 +49,7 @@ def run(insts: list[Instance], timeout: float) -> tuple[dict, dict]:
     The backends run the plain miter (``sweep=False``) and are timed by their search;
     :data:`SWEEP` is timed from miter to answer (``stats.total_time``, sweep included).
     """
-    times = {b: {} for b in [*BACKENDS, SWEEP]}
+    times: dict[str, dict[str, float | None]] = {b: {} for b in [*BACKENDS, SWEEP]}
     abc = {}
     for inst in insts:
         t0 = time.perf_counter()

@@ -37,6 +37,7 @@ def run_lec(a: Path, b: Path, extra: list[str]) -> dict:
     cmd = [sys.executable, "-m", "circuitlab.cli", "lec", str(a), str(b), "--json", *extra]
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout is not None and p.stderr is not None  # both are PIPEs
     out = p.stdout.read()
     err = p.stderr.read()
     _, status, usage = os.wait4(p.pid, 0)

@@ -110,7 +110,7 @@ class Counter:
 def time_guided(cnf, guidance) -> tuple[float, int, int]:
     with Solver("cadical195", cnf, guidance=guidance) as s:
         r = s.solve()
-    assert r.status == 20
+    assert r.status == 20 and r.stats.conflicts is not None  # CaDiCaL counts its conflicts
     return r.stats.solve_time, r.stats.conflicts, r.stats.guided_decisions or 0
 
 
@@ -146,7 +146,7 @@ def report(rows, repeats: int) -> str:
         "| miter | vars | none s (confl.) | null s (confl.) | null/none | tracking s (confl.) | tracking/none |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    ratios = {"null": [], "tracking": []}
+    ratios: dict[str, list[float]] = {"null": [], "tracking": []}
     for r in rows:
         base = r["none"][0]
         cells = []

@@ -14,20 +14,25 @@ AND gate ``j`` defines variable ``I + L + 1 + j`` with fanins
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import CircuitError
 
 LIT = np.int64  # literal dtype: room for 2*M+1 with M up to 2**62
 
+_Lits = TypeVar("_Lits", int, np.ndarray)  # one literal, or an array of them
 
-def lit_var(lit):
+
+def lit_var(lit: _Lits) -> _Lits:
     return lit >> 1
 
 
-def lit_neg(lit):
+def lit_neg(lit: _Lits) -> _Lits:
     return lit ^ 1
 
 
@@ -52,12 +57,14 @@ class AIG:
     latches: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), LIT))
     bad: np.ndarray = field(default_factory=lambda: np.zeros(0, LIT))
     constraints: np.ndarray = field(default_factory=lambda: np.zeros(0, LIT))
-    input_names: list = field(default_factory=list)
-    output_names: list = field(default_factory=list)
-    latch_names: list = field(default_factory=list)
+    input_names: list[str | None] = field(default_factory=list)
+    output_names: list[str | None] = field(default_factory=list)
+    latch_names: list[str | None] = field(default_factory=list)
     comment: str = ""
+    # (key, plan) of circuitlab.sim.schedule, the levelized evaluation order; not an argument, not compared
+    _schedule: tuple[object, list[Any]] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.ands = np.ascontiguousarray(np.asarray(self.ands, dtype=LIT).reshape(-1, 2))
         self.outputs = np.ascontiguousarray(np.asarray(self.outputs, dtype=LIT).reshape(-1))
         self.latches = np.ascontiguousarray(np.asarray(self.latches, dtype=LIT).reshape(-1, 2))
@@ -135,7 +142,7 @@ class AIG:
         lev = self.levels()
         return int(lev.max()) if len(lev) else 0
 
-    def level_order(self):
+    def level_order(self) -> list[np.ndarray]:
         """AND indices grouped by level: a list of index arrays, level 1 first."""
         if self.num_ands == 0:
             return []
@@ -149,7 +156,7 @@ class AIG:
         refs = [self.ands.reshape(-1), self.outputs, self.latches[:, 0], self.bad, self.constraints]
         return np.bincount(np.concatenate(refs) >> 1, minlength=self.max_var + 1)
 
-    def cone_mask(self, roots) -> np.ndarray:
+    def cone_mask(self, roots: npt.ArrayLike) -> np.ndarray:
         """``[M+1]`` boolean mask of the variables in the transitive fanin of ``roots`` (literals)."""
         mask = np.zeros(self.max_var + 1, dtype=bool)
         mask[np.asarray(roots, dtype=LIT) >> 1] = True
@@ -161,7 +168,7 @@ class AIG:
             mask[self.ands[hit, 1] >> 1] = True
         return mask
 
-    def cone(self, output_indices) -> AIG:
+    def cone(self, output_indices: npt.ArrayLike) -> AIG:
         """A combinational AIG with only the given outputs and their fanin cones.
 
         All inputs are kept (so input positions still match); latches become inputs
@@ -190,11 +197,15 @@ class AIG:
         keep_latch = np.ones(self.num_latches, bool)
         return self._compact(keep_in, keep_latch, keep_and)
 
-    def _compact(self, keep_in, keep_latch, keep_and) -> AIG:
+    def _compact(self, keep_in: np.ndarray, keep_latch: np.ndarray, keep_and: np.ndarray) -> AIG:
         """Renumber variables keeping only the masked inputs, latches and ANDs."""
         keep = np.concatenate([[True], keep_in, keep_latch, keep_and])
         new_var = np.cumsum(keep) - 1  # old var -> new var
-        remap = lambda lits: 2 * new_var[lits >> 1] + (lits & 1)  # noqa: E731
+
+        def remap(lits: np.ndarray) -> np.ndarray:
+            out: np.ndarray = 2 * new_var[lits >> 1] + (lits & 1)
+            return out
+
         ands = remap(self.ands[keep_and])
         ands = np.sort(ands, axis=1)[:, ::-1]
         latches = self.latches[keep_latch].copy()
@@ -232,7 +243,7 @@ class AIG:
     def is_combinational(self) -> bool:
         return self.num_latches == 0
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, int]:
         return {
             "inputs": self.num_inputs,
             "latches": self.num_latches,
@@ -245,7 +256,7 @@ class AIG:
         }
 
 
-def _pad_names(names, n):
+def _pad_names(names: Iterable[str | None] | None, n: int) -> list[str | None]:
     names = list(names) if names is not None else []
     if len(names) > n:
         raise CircuitError(f"{len(names)} names given for {n} signals")
@@ -283,17 +294,17 @@ class AIGBuilder:
         aig = b.build()
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._kind: list[int] = [0]  # 0 const, 1 input, 2 and, 3 latch
         self._fanin: list[tuple[int, int]] = [(0, 0)]
-        self._input_names: list = []
+        self._input_names: list[str | None] = []
         self._inputs: list[int] = []  # builder vars of inputs, in order
         self._latches: list[int] = []
         self._latch_next: list[int] = []
         self._latch_init: list[int] = []
-        self._latch_names: list = []
+        self._latch_names: list[str | None] = []
         self._outputs: list[int] = []
-        self._output_names: list = []
+        self._output_names: list[str | None] = []
         self._strash: dict[tuple[int, int], int] = {}
 
     FALSE = 0
@@ -303,14 +314,14 @@ class AIGBuilder:
     def num_ands(self) -> int:
         return len(self._strash)
 
-    def input(self, name=None) -> int:
+    def input(self, name: str | None = None) -> int:
         self._kind.append(1)
         self._fanin.append((0, 0))
         self._inputs.append(len(self._kind) - 1)
         self._input_names.append(name)
         return 2 * (len(self._kind) - 1)
 
-    def latch(self, name=None, init: int = 0) -> int:
+    def latch(self, name: str | None = None, init: int = 0) -> int:
         """A latch; set its next-state function later with :meth:`set_next`."""
         self._kind.append(3)
         self._fanin.append((0, 0))
@@ -323,7 +334,7 @@ class AIGBuilder:
     def set_next(self, latch_lit: int, next_lit: int) -> None:
         self._latch_next[self._latches.index(latch_lit >> 1)] = next_lit
 
-    def output(self, lit: int, name=None) -> None:
+    def output(self, lit: int, name: str | None = None) -> None:
         self._check(lit)
         self._outputs.append(lit)
         self._output_names.append(name)
@@ -368,7 +379,7 @@ class AIGBuilder:
         """``s ? t : e``."""
         return self.or_(self.and_(s, t), self.and_(s ^ 1, e))
 
-    def and_many(self, lits) -> int:
+    def and_many(self, lits: Iterable[int]) -> int:
         lits = list(lits)
         if not lits:
             return 1
@@ -379,10 +390,10 @@ class AIGBuilder:
             lits = nxt
         return lits[0]
 
-    def or_many(self, lits) -> int:
+    def or_many(self, lits: Iterable[int]) -> int:
         return self.and_many([x ^ 1 for x in lits]) ^ 1
 
-    def add_aig(self, aig: AIG, input_lits=None) -> list[int]:
+    def add_aig(self, aig: AIG, input_lits: Sequence[int] | np.ndarray | None = None) -> list[int]:
         """Instantiate a combinational ``aig`` inside this builder.
 
         ``input_lits`` gives the builder literal of each input (new inputs are created
@@ -414,7 +425,12 @@ class AIGBuilder:
         first = len(ins) + len(lats) + 1
         new_var[and_vars] = np.arange(first, first + len(and_vars))
         fan = np.array(self._fanin, dtype=np.int64)[and_vars].reshape(-1, 2)
-        remap = lambda lits: 2 * new_var[np.asarray(lits, dtype=np.int64) >> 1] + (np.asarray(lits, dtype=np.int64) & 1)  # noqa: E731
+
+        def remap(lits: npt.ArrayLike) -> np.ndarray:
+            arr = np.asarray(lits, dtype=np.int64)
+            out: np.ndarray = 2 * new_var[arr >> 1] + (arr & 1)
+            return out
+
         ands = np.sort(remap(fan), axis=1)[:, ::-1] if len(fan) else np.zeros((0, 2), LIT)
         latches = np.zeros((len(lats), 2), LIT)
         if lats:

@@ -14,7 +14,9 @@ or byte offset.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -26,7 +28,7 @@ __all__ = ["read_aiger", "parse_aiger", "write_aiger", "aiger_bytes", "to_pyaige
 
 
 # ---------------------------------------------------------------------------- reading
-def read_aiger(path) -> AIG:
+def read_aiger(path: str | os.PathLike[str]) -> AIG:
     """Read an ``.aag`` or ``.aig`` file (the header decides which, not the extension)."""
     path = Path(path)
     try:
@@ -36,20 +38,20 @@ def read_aiger(path) -> AIG:
     return parse_aiger(data, path)
 
 
-def parse_aiger(data: bytes, path=None) -> AIG:
+def parse_aiger(data: bytes, path: str | os.PathLike[str] | None = None) -> AIG:
     """Parse AIGER bytes.  ``path`` is used only in error messages."""
     return _Parser(data, path).parse()
 
 
 class _Parser:
-    def __init__(self, data: bytes, path):
+    def __init__(self, data: bytes, path: str | os.PathLike[str] | None) -> None:
         self.data = data
         self.path = path
         self.pos = 0  # byte offset of the next unread line
         self.lineno = 0
         self.section_lines: dict[str, int] = {}
 
-    def fail(self, msg, line=None, offset=None):
+    def fail(self, msg: str, line: int | None = None, offset: int | None = None) -> NoReturn:
         raise AigerFormatError(self.path, msg, line=line, offset=offset)
 
     def next_line(self, what: str) -> bytes:
@@ -138,13 +140,13 @@ class _Parser:
             out[k, : len(vals)] = vals
         return out
 
-    def check_range(self, lits: np.ndarray, first_line: int, what: str):
+    def check_range(self, lits: np.ndarray, first_line: int, what: str) -> None:
         bad = np.flatnonzero(lits > 2 * self.m + 1)
         if len(bad):
             k = int(bad[0])
             self.fail(f"{what} literal {int(lits[k])} out of range (M={self.m})", line=first_line + k)
 
-    def check_init(self, lat: np.ndarray, latch_lits: np.ndarray):
+    def check_init(self, lat: np.ndarray, latch_lits: np.ndarray) -> None:
         init = lat[:, 1]
         ok = (init == 0) | (init == 1) | (init == latch_lits) | (init == -1)
         if not ok.all():
@@ -191,7 +193,15 @@ class _Parser:
         return np.stack([rhs0, rhs1], axis=1)
 
     # -- ASCII: validate and renumber canonically ----------------------------------
-    def ascii_canonical(self, inputs, latches, outputs, bad, cons, ands) -> AIG:
+    def ascii_canonical(
+        self,
+        inputs: np.ndarray,
+        latches: np.ndarray,
+        outputs: np.ndarray,
+        bad: np.ndarray,
+        cons: np.ndarray,
+        ands: np.ndarray,
+    ) -> AIG:
         m, i, n_lat, a = self.m, self.i, self.l, self.a
         in_line, lat_line = 2, 2 + i
         and_line = 2 + i + n_lat + self.o + len(bad) + len(cons)
@@ -262,7 +272,11 @@ class _Parser:
         new_var[inputs >> 1] = np.arange(1, i + 1)
         new_var[lat_cur >> 1] = np.arange(i + 1, i + n_lat + 1)
         new_var[ands[topo, 0] >> 1] = np.arange(i + n_lat + 1, i + n_lat + a + 1)
-        remap = lambda x: 2 * new_var[x >> 1] + (x & 1)  # noqa: E731
+
+        def remap(x: np.ndarray) -> np.ndarray:
+            out: np.ndarray = 2 * new_var[x >> 1] + (x & 1)
+            return out
+
         new_ands = np.sort(remap(ands[topo, 1:]), axis=1)[:, ::-1]
         lat = np.zeros((n_lat, 2), LIT)
         if n_lat:
@@ -271,11 +285,11 @@ class _Parser:
             lat[:, 1] = np.where(init == lat_cur, 2 * np.arange(i + 1, i + n_lat + 1), np.maximum(init, 0))
         return AIG(i, new_ands, remap(outputs), lat, remap(bad), remap(cons))
 
-    def topo_sort(self, p0, p1, and_line) -> np.ndarray:
+    def topo_sort(self, p0: np.ndarray, p1: np.ndarray, and_line: int) -> np.ndarray:
         """Depth-first topological order of ANDs given fanin AND positions (-1: none)."""
         a = len(p0)
         state = np.zeros(a, dtype=np.int8)  # 0 new, 1 on stack, 2 done
-        order = []
+        order: list[int] = []
         p0l, p1l, st = p0.tolist(), p1.tolist(), state.tolist()
         for root in range(a):
             if st[root]:
@@ -300,7 +314,7 @@ class _Parser:
 
     # -- symbols and comments -----------------------------------------------------
     def symbols(self, aig: AIG) -> None:
-        tables = {
+        tables: dict[bytes, list[str | None]] = {
             b"i": aig.input_names,
             b"l": aig.latch_names,
             b"o": aig.output_names,
@@ -331,7 +345,7 @@ class _Parser:
             if aig.comment.endswith("\n"):
                 aig.comment = aig.comment[:-1]
 
-    def where(self, off):
+    def where(self, off: int) -> dict[str, int]:
         return {"offset": off} if self.binary else {"line": self.lineno}
 
 
@@ -352,7 +366,7 @@ def encode_varints(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _lines(arr) -> bytes:
+def _lines(arr: np.ndarray) -> bytes:
     if len(arr) == 0:
         return b""
     return ("\n".join(map(str, np.asarray(arr).tolist())) + "\n").encode()
@@ -371,7 +385,7 @@ def aiger_bytes(aig: AIG, binary: bool = True) -> bytes:
     if not binary:
         parts.append(_lines(aig.input_lits()))
     if n_lat:
-        rows = []
+        rows: list[str] = []
         for cur, (nxt, init) in zip(lat_lits.tolist(), aig.latches.tolist(), strict=True):
             fields = [] if binary else [cur]
             fields.append(nxt)
@@ -399,7 +413,7 @@ def aiger_bytes(aig: AIG, binary: bool = True) -> bytes:
     return b"".join(parts)
 
 
-def write_aiger(aig: AIG, path, binary: bool | None = None) -> None:
+def write_aiger(aig: AIG, path: str | os.PathLike[str], binary: bool | None = None) -> None:
     """Write ``aig`` atomically; ``binary=None`` picks from the extension (.aag → ASCII)."""
     path = Path(path)
     if binary is None:
@@ -408,7 +422,7 @@ def write_aiger(aig: AIG, path, binary: bool | None = None) -> None:
 
 
 # ---------------------------------------------------------------------------- py-aiger
-def to_pyaiger(aig: AIG):
+def to_pyaiger(aig: AIG) -> Any:
     """Convert to a ``py-aiger`` ``AIG`` object (missing names become ``i<k>``/``o<k>``/``l<k>``)."""
     import aiger
 
@@ -420,7 +434,7 @@ def to_pyaiger(aig: AIG):
     return aiger.parse(aiger_bytes(named, binary=False).decode())
 
 
-def from_pyaiger(circ) -> AIG:
+def from_pyaiger(circ: Any) -> AIG:
     """Convert a ``py-aiger`` circuit (anything with an AIGER ``str()``) to an :class:`AIG`."""
     text = str(circ.aig if hasattr(circ, "aig") and not hasattr(circ, "inputs") else circ)
     return parse_aiger(text.encode(), "<py-aiger>")

@@ -240,6 +240,7 @@ def solve(file, as_json, guided, **options):
             if aig is not None:
                 click.echo(f"v inputs {_bits(res.inputs)}  (verified by simulation)")
             else:
+                assert res.model is not None  # a SAT result carries its model
                 click.echo("v " + " ".join(map(str, res.model)) + " 0")
         for line in res.comment_lines():
             click.echo(line)
@@ -279,6 +280,7 @@ def lec(a, b, as_json, sweep, **options):
     if res.status == SAT:
         names = [nm or f"o{k}" for k, nm in enumerate(ca.output_names)]
         out["counterexample"] = _bits(res.inputs)
+        assert res.differing_outputs is not None  # set for every non-equivalence
         out["differing_outputs"] = [names[k] for k in res.differing_outputs]
     if as_json:
         _echo_json(out)

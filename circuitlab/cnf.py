@@ -14,10 +14,13 @@ Encodings:
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from pysat.formula import CNF
 
 from .aig import AIG
@@ -27,11 +30,11 @@ from .fileio import atomic_write
 ENCODINGS = ("tseitin", "pg")
 
 
-def lit_to_cnf(lits):
+def lit_to_cnf(lits: npt.ArrayLike) -> np.ndarray:
     """AIG literal(s) → DIMACS literal(s)."""
-    lits = np.asarray(lits, dtype=np.int64)
-    v = (lits >> 1) + 1
-    return np.where(lits & 1, -v, v)
+    arr = np.asarray(lits, dtype=np.int64)
+    v = (arr >> 1) + 1
+    return np.where(arr & 1, -v, v)
 
 
 @dataclass
@@ -58,12 +61,13 @@ class CnfEncoding:
         """``[I + L]`` DIMACS variables of the inputs (then latches)."""
         return np.arange(1, self.aig.num_inputs + self.aig.num_latches + 1) + 1
 
-    def model_to_inputs(self, model) -> np.ndarray:
+    def model_to_inputs(self, model: Iterable[int]) -> np.ndarray:
         """``[I + L]`` booleans of a solver model (unassigned variables read as 0)."""
         val = np.zeros(self.aig.max_var + 2, dtype=bool)
         m = np.asarray([x for x in model if abs(x) < len(val)], dtype=np.int64)
         val[np.abs(m)] = m > 0
-        return val[self.input_vars()]
+        inputs: np.ndarray = val[self.input_vars()]
+        return inputs
 
 
 def _gate_clauses(aig: AIG, pos: np.ndarray, neg: np.ndarray) -> list[list[int]]:
@@ -73,7 +77,8 @@ def _gate_clauses(aig: AIG, pos: np.ndarray, neg: np.ndarray) -> list[list[int]]
     b = lit_to_cnf(aig.ands[:, 1])
     two = np.concatenate([np.stack([-g[pos], a[pos]], 1), np.stack([-g[pos], b[pos]], 1)])
     three = np.stack([g[neg], -a[neg], -b[neg]], 1)
-    return two.tolist() + three.tolist()
+    clauses: list[list[int]] = two.tolist() + three.tolist()
+    return clauses
 
 
 def _polarities(aig: AIG, roots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +100,7 @@ def _polarities(aig: AIG, roots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pos[first:], neg[first:]
 
 
-def encode(aig: AIG, method: str = "tseitin", assert_output="any") -> CnfEncoding:
+def encode(aig: AIG, method: str = "tseitin", assert_output: int | str | None = "any") -> CnfEncoding:
     """Encode ``aig`` as CNF.
 
     Args:
@@ -145,7 +150,7 @@ def encode(aig: AIG, method: str = "tseitin", assert_output="any") -> CnfEncodin
 
 
 # ---------------------------------------------------------------------------- DIMACS
-def parse_dimacs(text: str | bytes, path=None) -> CNF:
+def parse_dimacs(text: str | bytes, path: str | os.PathLike[str] | None = None) -> CNF:
     """Strictly parse DIMACS CNF: one ``p cnf V C`` header, clauses ending in 0.
 
     Raises :class:`DimacsFormatError` (with the line) for a bad header, a literal out
@@ -198,7 +203,7 @@ def parse_dimacs(text: str | bytes, path=None) -> CNF:
     return cnf
 
 
-def read_dimacs(path) -> CNF:
+def read_dimacs(path: str | os.PathLike[str]) -> CNF:
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -207,12 +212,12 @@ def read_dimacs(path) -> CNF:
     return parse_dimacs(data, path)
 
 
-def dimacs_text(cnf: CNF, comments=()) -> str:
+def dimacs_text(cnf: CNF, comments: Iterable[str] = ()) -> str:
     lines = [f"c {c}" for c in comments]
     lines.append(f"p cnf {cnf.nv} {len(cnf.clauses)}")
     lines += [" ".join(map(str, cl)) + " 0" for cl in cnf.clauses]
     return "\n".join(lines) + "\n"
 
 
-def write_dimacs(cnf: CNF, path, comments=()) -> None:
+def write_dimacs(cnf: CNF, path: str | os.PathLike[str], comments: Iterable[str] = ()) -> None:
     atomic_write(path, dimacs_text(cnf, comments))

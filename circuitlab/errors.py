@@ -3,6 +3,8 @@ one line on stderr and exit code 2."""
 
 from __future__ import annotations
 
+import os
+
 
 class CircuitlabError(ValueError):
     """Base class of every user-facing error."""
@@ -15,7 +17,9 @@ class CircuitError(CircuitlabError):
 class AigerFormatError(CircuitlabError):
     """A malformed AIGER file.  The message names the file and the line or byte offset."""
 
-    def __init__(self, path, msg, line=None, offset=None):
+    def __init__(
+        self, path: str | os.PathLike[str] | None, msg: str, line: int | None = None, offset: int | None = None
+    ) -> None:
         where = str(path) if path is not None else "<bytes>"
         if line is not None:
             where += f":{line}"
@@ -28,7 +32,7 @@ class AigerFormatError(CircuitlabError):
 class DimacsFormatError(CircuitlabError):
     """A malformed DIMACS CNF file."""
 
-    def __init__(self, path, msg, line=None):
+    def __init__(self, path: str | os.PathLike[str] | None, msg: str, line: int | None = None) -> None:
         where = str(path) if path is not None else "<text>"
         if line is not None:
             where += f":{line}"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _umask() -> int:
@@ -13,7 +15,7 @@ def _umask() -> int:
     return mask
 
 
-def atomic_writer(path, write) -> None:
+def atomic_writer(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> None:
     """Call ``write(fileobj)`` on a temp file beside ``path``, fsync it, rename it to ``path``.
 
     A crash, ``kill -9`` or exception never leaves a half-written file: ``path`` holds
@@ -44,7 +46,7 @@ def atomic_writer(path, write) -> None:
         pass
 
 
-def atomic_write(path, data: bytes | str) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically; see :func:`atomic_writer`."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")

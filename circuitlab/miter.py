@@ -7,11 +7,13 @@ first circuit, in its order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .aig import AIG, AIGBuilder
 from .errors import InterfaceMismatchError
 
 
-def _match(names_a, names_b, what: str) -> list[int]:
+def _match(names_a: Sequence[str | None], names_b: Sequence[str | None], what: str) -> list[int]:
     """Permutation ``perm`` with ``b[perm[k]]`` matching ``a[k]``."""
     if len(names_a) != len(names_b):
         raise InterfaceMismatchError(f"{what} counts differ: {len(names_a)} vs {len(names_b)}")
@@ -20,7 +22,7 @@ def _match(names_a, names_b, what: str) -> list[int]:
         pos = {n: k for k, n in enumerate(names_b)}
         return [pos[n] for n in names_a]
     if named and set(names_a) != set(names_b) and len(set(names_a)) == len(names_a):
-        only = sorted(set(names_a) ^ set(names_b))[:3]
+        only = sorted(set(names_a) ^ set(names_b), key=str)[:3]
         raise InterfaceMismatchError(
             f"{what} names differ (e.g. {', '.join(map(str, only))}); rename them or strip names to match by position"
         )

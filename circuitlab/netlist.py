@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from .aig import AIG, AIGBuilder
 from .errors import CircuitError
@@ -48,11 +49,11 @@ NOT, BUF, MUX, INPUT = 16, 17, 18, 19  # single-input, select and source node ki
 KIND_NAMES = {**dict(enumerate(GATE_NAMES)), NOT: "NOT", BUF: "BUF", MUX: "MUX", INPUT: "INPUT"}
 
 
-def gate_truth(op: int, a, b):
+def gate_truth(op: int, a: npt.ArrayLike, b: npt.ArrayLike) -> np.ndarray:
     """Evaluate two-input function ``op`` on boolean (or integer bit) arrays."""
-    a = np.asarray(a, dtype=np.int64) & 1
-    b = np.asarray(b, dtype=np.int64) & 1
-    return ((op >> (3 - 2 * a - b)) & 1).astype(bool)
+    x = np.asarray(a, dtype=np.int64) & 1
+    y = np.asarray(b, dtype=np.int64) & 1
+    return ((op >> (3 - 2 * x - y)) & 1).astype(bool)
 
 
 def gate_aig(bld: AIGBuilder, op: int, a: int, b: int) -> int:
@@ -86,12 +87,12 @@ class Netlist:
     INPUT) and up to three fanin node ids.  Creation order is topological.
     """
 
-    kinds: list = field(default_factory=lambda: [0, 15])
-    fanins: list = field(default_factory=lambda: [(), ()])
-    names: list = field(default_factory=lambda: [None, None])
-    inputs: list = field(default_factory=list)
-    outputs: list = field(default_factory=list)
-    output_names: list = field(default_factory=list)
+    kinds: list[int] = field(default_factory=lambda: [0, 15])
+    fanins: list[tuple[int, ...]] = field(default_factory=lambda: [(), ()])
+    names: list[str | None] = field(default_factory=lambda: [None, None])
+    inputs: list[int] = field(default_factory=list)
+    outputs: list[int] = field(default_factory=list)
+    output_names: list[str | None] = field(default_factory=list)
 
     FALSE = 0
     TRUE = 1
@@ -99,7 +100,7 @@ class Netlist:
     def __len__(self) -> int:
         return len(self.kinds)
 
-    def _add(self, kind: int, fanins: tuple, name=None) -> int:
+    def _add(self, kind: int, fanins: tuple[int, ...], name: str | None = None) -> int:
         for f in fanins:
             if not 0 <= f < len(self.kinds):
                 raise CircuitError(f"netlist fanin {f} is not an existing node")
@@ -108,27 +109,27 @@ class Netlist:
         self.names.append(name)
         return len(self.kinds) - 1
 
-    def add_input(self, name=None) -> int:
+    def add_input(self, name: str | None = None) -> int:
         node = self._add(INPUT, (), name)
         self.inputs.append(node)
         return node
 
-    def add_gate(self, op: int, a: int, b: int, name=None) -> int:
+    def add_gate(self, op: int, a: int, b: int, name: str | None = None) -> int:
         if not 0 <= int(op) <= 15:
             raise CircuitError(f"two-input gate id must be 0..15, got {op}")
         return self._add(int(op), (a, b), name)
 
-    def add_not(self, a: int, name=None) -> int:
+    def add_not(self, a: int, name: str | None = None) -> int:
         return self._add(NOT, (a,), name)
 
-    def add_buf(self, a: int, name=None) -> int:
+    def add_buf(self, a: int, name: str | None = None) -> int:
         return self._add(BUF, (a,), name)
 
-    def add_mux(self, s: int, t: int, e: int, name=None) -> int:
+    def add_mux(self, s: int, t: int, e: int, name: str | None = None) -> int:
         """``s ? t : e``."""
         return self._add(MUX, (s, t, e), name)
 
-    def add_output(self, node: int, name=None) -> None:
+    def add_output(self, node: int, name: str | None = None) -> None:
         if not 0 <= node < len(self.kinds):
             raise CircuitError(f"output node {node} does not exist")
         self.outputs.append(int(node))
@@ -145,13 +146,12 @@ class Netlist:
                 counts[KIND_NAMES[k]] = counts.get(KIND_NAMES[k], 0) + 1
         return counts
 
-    def evaluate(self, vectors) -> np.ndarray:
+    def evaluate(self, vectors: npt.ArrayLike) -> np.ndarray:
         """Reference evaluation: ``[N, I]`` booleans → ``[N, O]`` booleans (vectorized over N)."""
         v = np.asarray(vectors, dtype=bool)
         if v.ndim != 2 or v.shape[1] != len(self.inputs):
             raise CircuitError(f"need vectors of shape [N, {len(self.inputs)}], got {list(v.shape)}")
-        val = [None] * len(self.kinds)
-        val[0] = np.zeros(len(v), bool)
+        val = [np.zeros(len(v), bool)] * len(self.kinds)  # every entry is set before it is read
         val[1] = np.ones(len(v), bool)
         for k, node in enumerate(self.inputs):
             val[node] = v[:, k]

@@ -11,9 +11,11 @@ sharper one that is exact inside a small fanin window of each gate.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .aig import AIG
 from .errors import CircuitError
@@ -34,7 +36,7 @@ class _Level:
 def schedule(aig: AIG) -> list[_Level]:
     """The levelized evaluation order of ``aig`` (cached on the object)."""
     key = (aig.ands.ctypes.data, aig.ands.shape, aig.num_inputs, aig.num_latches)
-    cached = getattr(aig, "_schedule", None)
+    cached = aig._schedule
     if cached is not None and cached[0] == key:
         return cached[1]
     first = aig.first_and_var
@@ -48,7 +50,11 @@ def schedule(aig: AIG) -> list[_Level]:
     return plan
 
 
-def propagate(aig: AIG, values: np.ndarray, gate) -> np.ndarray:
+# gate(x0, c0, x1, c1) -> out over fanin rows x0, x1 [n, ...] and complement flags c0, c1 [n]
+GateFn = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def propagate(aig: AIG, values: np.ndarray, gate: GateFn) -> np.ndarray:
     """Fill ``values[first_and_var:]`` in topological order.
 
     Args:
@@ -61,13 +67,13 @@ def propagate(aig: AIG, values: np.ndarray, gate) -> np.ndarray:
     return values
 
 
-def _and_words(x0, c0, x1, c1):
+def _and_words(x0: np.ndarray, c0: np.ndarray, x1: np.ndarray, c1: np.ndarray) -> np.ndarray:
     m0 = np.where(c0, ONES, np.uint64(0))[:, None]
     m1 = np.where(c1, ONES, np.uint64(0))[:, None]
     return (x0 ^ m0) & (x1 ^ m1)
 
 
-def _and_prob(p0, c0, p1, c1):
+def _and_prob(p0: np.ndarray, c0: np.ndarray, p1: np.ndarray, c1: np.ndarray) -> np.ndarray:
     return np.where(c0, 1.0 - p0, p0) * np.where(c1, 1.0 - p1, p1)
 
 
@@ -90,11 +96,11 @@ def simulate(aig: AIG, patterns: np.ndarray) -> np.ndarray:
     return propagate(aig, vals, _and_words)
 
 
-def lit_values(values: np.ndarray, lits) -> np.ndarray:
+def lit_values(values: np.ndarray, lits: npt.ArrayLike) -> np.ndarray:
     """Rows of ``values`` for the given literals (complemented where odd)."""
-    lits = np.asarray(lits, dtype=np.int64)
-    rows = values[lits >> 1]
-    return rows ^ np.where(lits & 1, ONES, np.uint64(0))[:, None]
+    arr = np.asarray(lits, dtype=np.int64)
+    rows: np.ndarray = values[arr >> 1] ^ np.where(arr & 1, ONES, np.uint64(0))[:, None]
+    return rows
 
 
 def simulate_outputs(aig: AIG, patterns: np.ndarray) -> np.ndarray:
@@ -146,7 +152,7 @@ def unpack_words(words: np.ndarray, count: int) -> np.ndarray:
     return bits[:, :count].T.astype(bool)
 
 
-def evaluate(aig: AIG, vectors: np.ndarray) -> np.ndarray:
+def evaluate(aig: AIG, vectors: npt.ArrayLike) -> np.ndarray:
     """Evaluate explicit input vectors (e.g. counterexamples).
 
     Args:
@@ -180,11 +186,11 @@ def signal_probabilities(
     n_free = aig.num_inputs + aig.num_latches
     exact = n_free <= exhaustive_limit
     pats = exhaustive_patterns(n_free) if exact else None
-    total_words = pats.shape[1] if exact else max(1, -(-num_patterns // 64))
+    total_words = pats.shape[1] if pats is not None else max(1, -(-num_patterns // 64))
     ones = np.zeros(aig.max_var + 1, dtype=np.int64)
     for s in range(0, total_words, chunk_words):
         e = min(total_words, s + chunk_words)
-        chunk = pats[:, s:e] if exact else random_patterns(n_free, e - s, seed + s)
+        chunk = pats[:, s:e] if pats is not None else random_patterns(n_free, e - s, seed + s)
         ones += np.bitwise_count(simulate(aig, chunk)).sum(axis=1, dtype=np.int64)
     return ones / (64.0 * total_words)
 
@@ -251,7 +257,9 @@ def window_probabilities(aig: AIG, depth: int = 3, input_prob: float = 0.5, chun
     return p
 
 
-def _windows(gates, fan, comp, depth, bits) -> tuple[np.ndarray, np.ndarray]:
+def _windows(
+    gates: np.ndarray, fan: np.ndarray, comp: np.ndarray, depth: int, bits: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The windows of ``gates`` (``[n]``): ``[n, k]`` distinct leaves (padded with the
     constant 0) and ``[n, 2^k]`` bool truth table of each gate over them."""
     n, k = len(gates), bits.shape[1]
@@ -277,7 +285,7 @@ def _windows(gates, fan, comp, depth, bits) -> tuple[np.ndarray, np.ndarray]:
     return leaves, vals[:, 0]
 
 
-def naive_evaluate(aig: AIG, vector) -> list[bool]:
+def naive_evaluate(aig: AIG, vector: Iterable[object]) -> list[bool]:
     """Reference per-gate evaluation of one input vector (plain Python, for tests)."""
     val = [False] * (aig.max_var + 1)
     for k, b in enumerate(vector):

@@ -84,12 +84,12 @@ def simulation_labels(
     n_free = aig.num_inputs + aig.num_latches
     exact = n_free <= exhaustive_limit
     pats = exhaustive_patterns(n_free) if exact else None
-    total_words = pats.shape[1] if exact else -(-num_patterns // 64)
+    total_words = pats.shape[1] if pats is not None else -(-num_patterns // 64)
     ones = np.zeros(aig.max_var + 1, dtype=np.int64)
     both = np.zeros(len(pairs), dtype=np.int64)
     for s in range(0, total_words, chunk_words):
         e = min(total_words, s + chunk_words)
-        chunk = pats[:, s:e] if exact else random_patterns(n_free, e - s, seed + s)
+        chunk = pats[:, s:e] if pats is not None else random_patterns(n_free, e - s, seed + s)
         vals = simulate(aig, chunk)  # [M+1, w]
         ones += np.bitwise_count(vals).sum(axis=1, dtype=np.int64)
         if len(pairs):

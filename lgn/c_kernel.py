@@ -134,8 +134,8 @@ class LogicGatesC(torch.autograd.Function):
             b.data_ptr(),
             coef.data_ptr(),
             g.data_ptr(),
-            grad_x.data_ptr() if need_x else None,
-            grad_c.data_ptr() if need_c else None,
+            grad_x.data_ptr() if grad_x is not None else None,
+            grad_c.data_ptr() if grad_c is not None else None,
         )
         if bad:  # only if a, b were changed in place after the forward
             _raise_bad_wiring(bad, in_dim, a, b)

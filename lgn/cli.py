@@ -46,7 +46,7 @@ def _build_command() -> click.Command:
 
     cls = _config_class()
     hints = typing.get_type_hints(cls)
-    params = [_option_for(f, hints) for f in fields(cls)]
+    params: list[click.Parameter] = [_option_for(f, hints) for f in fields(cls)]
     params.append(click.Option(["--json/--no-json"], default=False, help="print the final metrics as JSON"))
 
     def callback(json: bool = False, **kwargs):  # click passes the flag by name

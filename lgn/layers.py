@@ -62,6 +62,10 @@ class LogicLayer(nn.Module):
         generator: torch RNG for wiring and random init (reproducible construction).
     """
 
+    a: torch.Tensor  # buffers: [out_dim] int64 wiring and the coefficient table
+    b: torch.Tensor
+    table: torch.Tensor
+
     def __init__(
         self,
         in_dim: int,
@@ -96,7 +100,8 @@ class LogicLayer(nn.Module):
         self.register_buffer("table", table, persistent=False)  # [16, 4] or [4, 4]: weights -> coefficients
         n_par = PARAMS_PER_GATE[parametrization]
         self.weight = nn.Parameter(torch.empty(out_dim, n_par))  # [out_dim, 16] or [out_dim, 4]
-        self._fanout = None  # CSR fan-out for the Triton backward, built on first use
+        # CSR fan-out for the Triton backward, built on first use: (key, arrays)
+        self._fanout: tuple[tuple, tuple[torch.Tensor, ...]] | None = None
         self.reset_parameters(init, residual_strength, generator)
 
     @torch.no_grad()

@@ -10,6 +10,8 @@ tensors.
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 from torch import nn
 
@@ -75,6 +77,10 @@ class LogicNetwork(nn.Module):
         self.head = GroupSum(num_classes, tau)
         self.in_dim, self.num_classes = in_dim, num_classes
 
+    def _logic_layers(self) -> list[LogicLayer]:
+        """``self.layers`` with their type (to a type checker a ``ModuleList`` holds plain modules)."""
+        return cast("list[LogicLayer]", list(self.layers))
+
     def forward(self, x: torch.Tensor, mode: str | None = None) -> torch.Tensor:
         """x [B, in_dim] in {0, 1} (or [0, 1]) -> class scores [B, num_classes].
 
@@ -83,14 +89,14 @@ class LogicNetwork(nn.Module):
         if x.dim() != 2 or x.shape[1] != self.in_dim:
             raise LGNConfigError(f"expected input [B, in_dim={self.in_dim}], got shape {tuple(x.shape)}")
         h = x.t().contiguous()  # [in_dim, B]
-        for layer in self.layers:
+        for layer in self._logic_layers():
             h = layer.forward_features(h, mode)  # [width, B]
         return self.head.forward_features(h)  # [B, k]
 
     def discretize(self) -> DiscreteNetwork:
         """The hard network as flat arrays (per layer a, b, gate id) for inference and compiling."""
-        layers = tuple(DiscreteLayer(*layer.discretize()) for layer in self.layers)
+        layers = tuple(DiscreteLayer(*layer.discretize()) for layer in self._logic_layers())
         return DiscreteNetwork(self.in_dim, self.num_classes, self.head.tau, layers)
 
     def num_gates(self) -> int:
-        return sum(layer.out_dim for layer in self.layers)
+        return sum(layer.out_dim for layer in self._logic_layers())

@@ -199,8 +199,10 @@ class _Progress:
 
     def update(self, step: int, info: str | None = None) -> None:
         if self.bar is not None:
-            kw = {"info": info} if info is not None else {}
-            self.bar.update(self.task, completed=step, **kw)
+            if info is not None:
+                self.bar.update(self.task, completed=step, info=info)
+            else:
+                self.bar.update(self.task, completed=step)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -266,7 +268,7 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
     for group in opt.param_groups:  # the command line's learning rate wins over the checkpoint's
         group["lr"] = cfg.lr
 
-    net = model
+    net: torch.nn.Module = model
     if d.world > 1:
         from torch.nn.parallel import DistributedDataParallel
 

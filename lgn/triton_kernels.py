@@ -187,7 +187,7 @@ class LogicGatesTriton(torch.autograd.Function):
         grad_x = grad_coef = None
         if ctx.needs_input_grad[0]:
             grad_x = torch.empty_like(x)  # [in_dim, B]
-            grid = (x.shape[0], triton.cdiv(n, BLOCK_N))
+            grid: tuple[int, ...] = (x.shape[0], triton.cdiv(n, BLOCK_N))
             bwd_x[grid](x, g, coef, ptr, fan_gate, fan_other, fan_side, grad_x, n, x.stride(0), g.stride(0), BN=BLOCK_N)
         if ctx.needs_input_grad[3]:
             grad_coef = torch.empty(out_dim, 4, dtype=torch.float32, device=x.device)

@@ -19,6 +19,7 @@ import os
 import signal
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import InternalSolverError
 
@@ -35,7 +36,7 @@ class ChildOutcome:
         wall: seconds from fork to the end of the wait.
     """
 
-    value: object
+    value: Any  # whatever fn() returned, unpickled: the caller knows its type
     reason: str
     wall: float
 

@@ -447,7 +447,7 @@ def gateon_permuted_digits(
     for kind in ("gateon", "sgd"):
         torch.manual_seed(seed)
         if kind == "gateon":
-            model = GateONMLP([64, hidden, 10], n_tasks)
+            model: nn.Module = GateONMLP([64, hidden, 10], n_tasks)
             fwd = lambda x, t, model=model: model(x, t)  # noqa: E731
         else:
             model = nn.Sequential(nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, 10))
@@ -464,10 +464,10 @@ def gateon_permuted_digits(
                     loss = F.cross_entropy(fwd(xt[i], t), ytr[i])
                     opt.zero_grad()
                     loss.backward()
-                    if kind == "gateon":
+                    if isinstance(model, GateONMLP):
                         model.obstruct_grads()
                     opt.step()
-            if kind == "gateon":
+            if isinstance(model, GateONMLP):
                 model.consolidate(xt, t)
             with torch.no_grad():
                 for s in range(n_tasks):

@@ -21,6 +21,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 import torch
 import torch.nn as nn
@@ -249,6 +250,29 @@ def _gdkvm(quick: bool) -> list[Row]:
 
 
 # ----------------------------------------------------------------------------- Global Workspace
+def _global_workspace_seed(seed: int, n_ops: int, train, test) -> tuple[float, float, bool]:
+    """Held-out accuracy of the router and of a one-hot MLP, and whether every learned program is right."""
+    torch.manual_seed(seed)
+    m = GlobalWorkspaceRouter(n_ops)
+    mods = [*m.input_module.parameters(), *m.increment.parameters(), *m.output_module.parameters()]
+    _adam_loop(mods, lambda _: m.primitive_loss(), 500, 1e-2)
+    for p in mods:
+        p.requires_grad_(False)
+    _adam_loop(m.controller.parameters(), lambda _: F.nll_loss(m(train[:, 0], train[:, 1])[0], train.sum(1)), 300, 1e-2)
+    with torch.no_grad():
+        ours = (m(test[:, 0], test[:, 1], hard=True)[0].argmax(-1) == test.sum(1)).float().mean().item()
+        program_ok = all(m.program(b).count("increment") == b for b in range(n_ops))
+    mlp = nn.Sequential(nn.Linear(2 * n_ops, 64), nn.ReLU(), nn.Linear(64, 2 * n_ops - 1))
+
+    def feats(pr):
+        return torch.cat([F.one_hot(pr[:, 0], n_ops), F.one_hot(pr[:, 1], n_ops)], 1).float()
+
+    _adam_loop(mlp.parameters(), lambda _: F.cross_entropy(mlp(feats(train)), train.sum(1)), 500, 1e-2)
+    with torch.no_grad():
+        base = (mlp(feats(test)).argmax(-1) == test.sum(1)).float().mean().item()
+    return ours, base, program_ok
+
+
 def _global_workspace(quick: bool) -> list[Row]:
     n_ops, held_out = 10, {4, 9, 13}
     pairs = [(a, b) for a in range(n_ops) for b in range(n_ops)]
@@ -257,29 +281,10 @@ def _global_workspace(quick: bool) -> list[Row]:
     ours, base, programs_ok = [], [], 0
     seeds = 1 if quick else 3
     for seed in range(seeds):
-        torch.manual_seed(seed)
-        m = GlobalWorkspaceRouter(n_ops)
-        mods = [*m.input_module.parameters(), *m.increment.parameters(), *m.output_module.parameters()]
-        _adam_loop(mods, lambda _, m=m: m.primitive_loss(), 500, 1e-2)
-        for p in mods:
-            p.requires_grad_(False)
-        _adam_loop(
-            m.controller.parameters(),
-            lambda _, m=m: F.nll_loss(m(train[:, 0], train[:, 1])[0], train.sum(1)),
-            300,
-            1e-2,
-        )
-        with torch.no_grad():
-            ours.append((m(test[:, 0], test[:, 1], hard=True)[0].argmax(-1) == test.sum(1)).float().mean().item())
-            programs_ok += all(m.program(b).count("increment") == b for b in range(n_ops))
-        mlp = nn.Sequential(nn.Linear(2 * n_ops, 64), nn.ReLU(), nn.Linear(64, 2 * n_ops - 1))
-
-        def feats(pr):
-            return torch.cat([F.one_hot(pr[:, 0], n_ops), F.one_hot(pr[:, 1], n_ops)], 1).float()
-
-        _adam_loop(mlp.parameters(), lambda _, mlp=mlp: F.cross_entropy(mlp(feats(train)), train.sum(1)), 500, 1e-2)
-        with torch.no_grad():
-            base.append((mlp(feats(test)).argmax(-1) == test.sum(1)).float().mean().item())
+        acc_seed, base_seed, program_ok = _global_workspace_seed(seed, n_ops, train, test)
+        ours.append(acc_seed)
+        base.append(base_seed)
+        programs_ok += program_ok
     acc, acc_base = sum(ours) / seeds, sum(base) / seeds
     return [
         _row(
@@ -553,7 +558,7 @@ def _nalu(quick: bool) -> list[Row]:
         gen = torch.Generator().manual_seed(seed)
         layers = build()
         net = nn.Sequential(*layers)
-        regs = [layer for layer in layers if hasattr(layer, "regularization")]
+        regs: list[Any] = [layer for layer in layers if hasattr(layer, "regularization")]  # NAU/NMU-like layers
 
         def loss(step):
             x = 1 + torch.rand(256, n_in, generator=gen)  # train on U[1, 2]

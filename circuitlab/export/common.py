@@ -34,7 +34,8 @@ def signal_names(net: Netlist, legal=r"[A-Za-z_][A-Za-z0-9_$]*") -> tuple[list[s
 
     node = [""] * len(net)
     for k, n in enumerate(net.inputs):
-        node[n] = unique(net.names[n] if net.names[n] is not None else f"i{k}")
+        name = net.names[n]
+        node[n] = unique(name if name is not None else f"i{k}")
     outs = [unique(name if name is not None else f"o{k}") for k, name in enumerate(net.output_names)]
     for n in range(len(net)):
         if not node[n] and net.kinds[n] != INPUT:

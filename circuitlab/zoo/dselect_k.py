@@ -66,6 +66,8 @@ class DSelectKGate(nn.Module):
     for a static gate (``x`` None).
     """
 
+    codes: torch.Tensor  # buffer, [n, m] bool
+
     def __init__(
         self,
         n_experts: int,

@@ -43,6 +43,8 @@ class GatedPerceptron(nn.Module):
         input ``[B, n_inputs]`` -> logits ``[B, n_outputs]``.
     """
 
+    gate_index: torch.Tensor  # buffer, [|S|] int64
+
     def __init__(
         self, n_inputs: int, n_outputs: int = 1, gated: bool = True, gate_inputs: tuple[int, ...] | None = None
     ):
@@ -65,7 +67,7 @@ class GatedPerceptron(nn.Module):
         self.register_buffer("gate_index", torch.tensor(gate_inputs, dtype=torch.long), persistent=False)
         self.linear = nn.Linear(n_inputs, n_outputs)  # w, b
         self.gate_weight = nn.Parameter(torch.zeros(n_outputs)) if gated else None  # v  [n_outputs]
-        if gated:
+        if self.gate_weight is not None:
             nn.init.uniform_(self.gate_weight, -1.0 / n_inputs**0.5, 1.0 / n_inputs**0.5)
 
     def gate_input(self, x: torch.Tensor) -> torch.Tensor:
@@ -76,7 +78,7 @@ class GatedPerceptron(nn.Module):
         if x.dim() != 2 or x.shape[1] != self.n_inputs:
             raise ValueError(f"x must have shape [B, {self.n_inputs}], got {tuple(x.shape)}")
         a = self.linear(x)  # [B, n_outputs]
-        if self.gated:
+        if self.gate_weight is not None:  # gated
             a = a + self.gate_input(x) * self.gate_weight  # [B, 1] * [n_outputs]
         return a
 

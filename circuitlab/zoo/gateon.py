@@ -28,6 +28,8 @@ given).
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -104,15 +106,16 @@ class GateONMLP(nn.Module):
     @torch.no_grad()
     def obstruct_grads(self) -> None:
         """Scale gradients by ``1 - r`` of the unit they feed or come from (call before ``step``)."""
-        outgoing = [*self.hidden[1:], self.readout]
-        for i, layer in enumerate(self.hidden):
+        hidden = cast("list[nn.Linear]", list(self.hidden))
+        outgoing = [*hidden[1:], self.readout]
+        for i, (layer, nxt) in enumerate(zip(hidden, outgoing, strict=True)):
             keep = 1.0 - self.relevance(i)  # [H_l]
             if layer.weight.grad is not None:
                 layer.weight.grad.mul_(keep[:, None])
             if layer.bias.grad is not None:
                 layer.bias.grad.mul_(keep)
-            if outgoing[i].weight.grad is not None:
-                outgoing[i].weight.grad.mul_(keep[None, :])
+            if nxt.weight.grad is not None:
+                nxt.weight.grad.mul_(keep[None, :])
 
     @torch.no_grad()
     def consolidate(self, x: torch.Tensor, context: int) -> list[torch.Tensor]:

@@ -20,6 +20,8 @@ matrices instead of two; at equal parameter count its hidden width is about
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -27,7 +29,7 @@ from torch import nn
 from .registry import register
 
 GLU_VARIANTS = ("glu", "bilinear", "reglu", "geglu", "swiglu")
-_DENSE_ACTS = {"relu": F.relu, "gelu": F.gelu, "silu": F.silu}
+_DENSE_ACTS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {"relu": F.relu, "gelu": F.gelu, "silu": F.silu}
 
 
 def gate_activation(variant: str, a: torch.Tensor) -> torch.Tensor:

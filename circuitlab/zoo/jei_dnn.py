@@ -22,6 +22,7 @@ first ``l`` with ``g_l > 1/2`` and later blocks are not run for it.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -52,10 +53,12 @@ class JEIDNN(nn.Module):
         ``forward(x)`` -> dict with ``logits [L, B, C]``, ``gates [L, B]`` and ``exit_probs [L, B]``.
     """
 
+    costs: torch.Tensor  # buffer, [L]
+
     def __init__(
         self,
-        blocks: list[nn.Module],
-        heads: list[nn.Module],
+        blocks: Sequence[nn.Module],
+        heads: Sequence[nn.Module],
         n_classes: int,
         costs: list[float] | None = None,
         gate_hidden: int = 16,
