@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 EX     := circuitlab/examples
 JOBS   ?= 2
 
-.PHONY: demo test test-fast tools bench clean
+.PHONY: demo test test-fast lint mypy tools bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,20 @@ demo: $(BIN)/.installed
 	d=$$(mktemp -d) && $(BIN)/circuitlab miter $(EX)/i2c.aig $(EX)/i2c_bug.aig -o $$d/miter.aig && \
 	  { $(BIN)/circuitlab solve --guided $$d/miter.aig; test $$? -eq 10; }; rc=$$?; rm -rf $$d; exit $$rc
 
-test: $(BIN)/.installed tools
+# Lint, format and type checks; `make test` (and so CI) fails on any finding.
+lint: $(BIN)/.installed mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# solvers/, gnn/, lgn/, benchmarks/ install as circuitlab.* (pyproject package-dir), a mapping mypy cannot
+# read: build/mypy/circuitlab links that layout (rebuilt each run, so new modules are seen) for `mypy -p circuitlab`.
+mypy: $(BIN)/.installed
+	rm -rf build/mypy && mkdir -p build/mypy/circuitlab
+	for e in circuitlab/*; do ln -s ../../../$$e build/mypy/circuitlab/; done
+	for d in solvers gnn lgn benchmarks; do ln -s ../../../$$d build/mypy/circuitlab/$$d; done
+	$(BIN)/mypy
+
+test: $(BIN)/.installed tools lint
 	TRITON_INTERPRET=1 $(BIN)/python -m pytest -q -n $(JOBS) --durations=15
 
 test-fast: $(BIN)/.installed
