@@ -8,7 +8,10 @@ JOBS   ?= 2
 
 .PHONY: demo test test-fast lint mypy tools bench clean
 
-$(BIN)/.installed: pyproject.toml
+# pip install compiles the native code (setup.py), so a changed C/C++ source reinstalls.
+NATIVE := setup.py $(wildcard solvers/cdcl/*.cpp solvers/cdcl/*.hpp) circuitlab/sim_kernel.c lgn/gate_kernel.c
+
+$(BIN)/.installed: pyproject.toml $(NATIVE)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

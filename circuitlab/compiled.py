@@ -1,6 +1,6 @@
 """Compiled bit-parallel simulation: a small C interpreter over AIG instruction arrays.
 
-``sim_kernel.c`` is compiled once (cached by its hash) and loaded with ctypes.  Each
+``sim_kernel.c`` is compiled by ``pip install`` (``circuitlab._sim_kernel``) and loaded with ctypes.  Each
 instruction is applied to a block of 64 words (4,096 patterns), so decoding cost is
 amortized and the word loop vectorizes.  Before that the AIG is rewritten for speed:
 
@@ -19,7 +19,6 @@ logic gate network on a test set); :func:`circuitlab.sim.simulate` stays the ref
 from __future__ import annotations
 
 import ctypes
-from pathlib import Path
 
 import numpy as np
 
@@ -28,7 +27,7 @@ from .errors import CircuitError
 from .native import load_library
 from .sim import unpack_words
 
-KERNEL_SRC = Path(__file__).with_name("sim_kernel.c")
+KERNEL = "circuitlab._sim_kernel"  # built from sim_kernel.c by pip install
 
 
 def xor_pairs(aig: AIG) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +125,7 @@ def _allocate_refs(aig: AIG, gvars: np.ndarray, ga: np.ndarray, gb: np.ndarray) 
 
 def _kernel() -> ctypes.CDLL:
     """The interpreter library, with its argument types declared."""
-    k = load_library(KERNEL_SRC)
+    k = load_library(KERNEL)
     p, n = ctypes.c_void_p, ctypes.c_long
     k.block_words.restype = n
     k.run.restype = None

@@ -16,9 +16,17 @@
 
 #define BLOCK 64
 
+/* Built with portable flags; on x86-64 the interpreter loop is also compiled for AVX2 and
+ * the loader picks the version the CPU supports (GCC function multi-versioning). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define MULTIVERSION
+#endif
+
 long block_words(void) { return BLOCK; }
 
-void run(long n_in, long n_slots, const uint64_t **base, long n_gate, const uint8_t *op, const int32_t *dst,
+MULTIVERSION void run(long n_in, long n_slots, const uint64_t **base, long n_gate, const uint8_t *op, const int32_t *dst,
          const int32_t *a, const int32_t *b, long n_out,
          const int64_t *out_ref, const uint64_t *out_mask, const uint64_t *in, uint64_t *out, long W,
          uint64_t *t) {

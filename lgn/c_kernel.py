@@ -9,10 +9,9 @@ with xa = x[a_j, n], xb = x[b_j, n] and upstream gradient g = dL/dy [out_dim, B]
 
 ``gate_kernel.c`` does each direction in a single pass over the gate's rows, so no
 [out_dim, B] temporaries are built (the torch-op path ``cpu_kernel.py`` needs about
-ten full-size elementwise ops per layer).  The source ships inside the package and is
-compiled once per machine by ``circuitlab.native.load_library`` (cached by hash);
-without a C compiler ``c_available()`` is False and ``impl="auto"`` uses the torch-op
-path instead.
+ten full-size elementwise ops per layer).  ``pip install`` compiles it with the package
+(``circuitlab.lgn._gate_kernel``, see ``setup.py``); if that library is missing,
+``c_available()`` is False and ``impl="auto"`` uses the torch-op path instead.
 
 Properties (tested in ``tests/lgn/test_c_kernel.py``):
 
@@ -30,27 +29,22 @@ from __future__ import annotations
 
 import ctypes
 import functools
-from pathlib import Path
 
 import torch
 
-from circuitlab.native import DEFAULT_FLAGS, NativeBuildError, load_library
+from circuitlab.native import NativeLibraryError, load_library
 
 from .errors import LGNConfigError
 
-KERNEL_SRC = Path(__file__).with_name("gate_kernel.c")
-FLAGS = (*DEFAULT_FLAGS, "-ffp-contract=off")  # no FMA contraction: forward == naive bitwise
+KERNEL = "circuitlab.lgn._gate_kernel"  # gate_kernel.c, built by pip install with -ffp-contract=off
 C_DTYPES = (torch.float32, torch.float64)
 _SUFFIX = {torch.float32: "f32", torch.float64: "f64"}
 
 
 @functools.cache
 def _library() -> ctypes.CDLL:
-    """The compiled kernel library with argument types declared (raises NativeBuildError)."""
-    try:
-        lib = load_library(KERNEL_SRC, FLAGS)
-    except OSError as e:  # unwritable cache, or the built library would not load
-        raise NativeBuildError(f"cannot build or load {KERNEL_SRC.name}: {e}") from e
+    """The kernel library with argument types declared (raises NativeLibraryError)."""
+    lib = load_library(KERNEL)
     ptr, n = ctypes.c_void_p, ctypes.c_long
     for suf in _SUFFIX.values():
         fwd, bwd = getattr(lib, f"gates_fwd_{suf}"), getattr(lib, f"gates_bwd_{suf}")
@@ -65,7 +59,7 @@ def c_available() -> bool:
     """True when the C kernel builds and loads on this machine (checked once per process)."""
     try:
         _library()
-    except NativeBuildError:
+    except NativeLibraryError:
         return False
     return True
 
@@ -155,6 +149,6 @@ def logic_gates_c(x: torch.Tensor, a: torch.Tensor, b: torch.Tensor, coef: torch
 
     Raises:
         LGNConfigError: a tensor the kernel cannot take (device, dtype, shape, index range).
-        NativeBuildError: no C compiler, or the kernel did not build.
+        NativeLibraryError: the kernel library was not built with the package.
     """
     return LogicGatesC.apply(x, a, b, coef)
