@@ -1,19 +1,22 @@
-"""The backend table: one row per pysat solver, with what it really supports.
+"""The backend table: one row per solver, with what it really supports.
 
 PySAT (Ignatiev, Morgado, Marques-Silva, SAT 2018) wraps many CDCL solvers behind
 one ``Solver(name=...)`` factory, but each backend implements a different subset of
 the API and raises ``NotImplementedError`` for the rest.  This table records that
-subset for the four backends circuitlab uses, as measured on python-sat 1.9.dev24
-(``tests/solvers/test_backends.py`` re-checks every cell against pysat):
+subset for the four pysat backends circuitlab uses, as measured on python-sat 1.9.dev24
+(``tests/solvers/test_backends.py`` re-checks every cell against pysat).  The row
+``circuitlab`` is our own engine (:mod:`~circuitlab.solvers.engine`), the only one with
+learned-clause filter weights, and the only one that keeps every limit in-process.
 
-==============  ======  ==========  =========  =========  =====  ==========  =====
-backend         phases  priorities  conflicts  interrupt  proof  propagator  stats
-==============  ======  ==========  =========  =========  =====  ==========  =====
-cadical195      yes     yes (UP)    yes        no         yes    yes         yes
-kissat404       no      no          yes        no         no     no          no
-glucose4        yes     yes (act.)  yes        yes        yes    no          yes
-minisat22       yes     yes (act.)  yes        yes        no     no          yes
-==============  ======  ==========  =========  =========  =====  ==========  =====
+==============  ======  ==========  =========  =========  =====  ==========  =====  ======
+backend         phases  priorities  conflicts  interrupt  proof  propagator  stats  filter
+==============  ======  ==========  =========  =========  =====  ==========  =====  ======
+cadical195      yes     yes (UP)    yes        no         yes    yes         yes    no
+kissat404       no      no          yes        no         no     no          no     no
+glucose4        yes     yes (act.)  yes        yes        yes    no          yes    no
+minisat22       yes     yes (act.)  yes        yes        no     no          yes    no
+circuitlab      yes     yes (seed)  yes        yes        yes    no          yes    yes
+==============  ======  ==========  =========  =========  =====  ==========  =====  ======
 
 * ``priorities`` go through the IPASIR-UP ``decide()`` callback on CaDiCaL (hard:
   the highest-priority unassigned variable is decided next) and through initial
@@ -32,7 +35,7 @@ from dataclasses import dataclass, fields
 
 from .errors import SolverOptionError, UnsupportedFeatureError
 
-FEATURES = ("phases", "priorities", "conflicts", "interrupt", "proof", "propagator", "stats")
+FEATURES = ("phases", "priorities", "conflicts", "interrupt", "proof", "propagator", "stats", "filter")
 FEATURE_WORDS = {
     "phases": "phase preferences",
     "priorities": "variable priorities",
@@ -41,6 +44,7 @@ FEATURE_WORDS = {
     "proof": "DRAT proofs",
     "propagator": "external propagators (decision callbacks)",
     "stats": "search statistics",
+    "filter": "learned-clause filter weights",
 }
 
 
@@ -51,7 +55,9 @@ class Backend:
     Args:
         name: the circuitlab name (also pysat's canonical name).
         description: one line for ``--help`` and docs.
-        phases ... stats: whether each feature of :data:`FEATURES` is supported.
+        phases ... filter: whether each feature of :data:`FEATURES` is supported.
+        native: circuitlab's own engine, which keeps deadlines, memory limits and
+            Ctrl-C in-process (no forked watchdog).
     """
 
     name: str
@@ -63,6 +69,8 @@ class Backend:
     proof: bool
     propagator: bool
     stats: bool
+    filter: bool = False
+    native: bool = False  # circuitlab's engine: limits kept in-process, no watchdog child
 
     def supports(self, feature: str) -> bool:
         if feature not in FEATURES:
@@ -115,6 +123,19 @@ BACKENDS: dict[str, Backend] = {
             proof=True,
             propagator=False,
             stats=True,
+        ),
+        Backend(
+            "circuitlab",
+            "circuitlab's own CDCL engine (C++17): proofs, phases, priorities, clause filter, in-process limits",
+            phases=True,
+            priorities=True,
+            conflicts=True,
+            interrupt=True,
+            proof=True,
+            propagator=False,
+            stats=True,
+            filter=True,
+            native=True,
         ),
         Backend(
             "minisat22",

@@ -75,8 +75,9 @@ def _pipeline(make_cnf, verify_sat, opts: SolveOptions, deadline, guidance, fork
     when an UNSAT proof awaits checking, else ``None``.
     """
     cnf, ctx = make_cnf()
-    with Solver(opts.backend, cnf, proof=opts.wants_proof, guidance=guidance) as s:
-        res = s.solve(deadline=deadline, conflicts=opts.conflicts, fork=fork)
+    engine_options = opts.engine_options() if get_backend(opts.backend).native else None
+    with Solver(opts.backend, cnf, proof=opts.wants_proof, guidance=guidance, engine_options=engine_options) as s:
+        res = s.solve(deadline=deadline, conflicts=opts.conflicts, fork=fork, memory_mb=opts.memory_mb)
         lines = s.proof() if res.status == UNSAT and opts.wants_proof else None
     if res.status == SAT:
         verify_sat(res, ctx)
@@ -99,7 +100,9 @@ def _run(make_cnf, verify_sat, opts: SolveOptions, guidance, annotate=None) -> S
     """
     start = time.monotonic()
     deadline = opts.deadline(start)
-    if deadline is None and opts.memory_mb is None:
+    if get_backend(opts.backend).native:  # our engine keeps every limit in-process
+        res, to_check = _pipeline(make_cnf, verify_sat, opts, deadline, guidance, fork=False, annotate=annotate)
+    elif deadline is None and opts.memory_mb is None:
         res, to_check = _pipeline(make_cnf, verify_sat, opts, None, guidance, fork=True, annotate=annotate)
     else:
         grace = GRACE_S if deadline is not None and get_backend(opts.backend).interrupt else 0.0
@@ -186,12 +189,13 @@ def check_equivalence(
     opts = SolveOptions.make(options, **kw)
     in_perm, out_perm = match_interfaces(a, b)  # interface errors at once, not in a child
     do_sweep = sweep and not opts.wants_proof
+    deadline = opts.deadline(time.monotonic())
 
     def make():
         m = miter(a, b)
         info = None
         if do_sweep:
-            m, info = sweep_aig(m, max_conflicts=opts.conflicts)
+            m, info = sweep_aig(m, max_conflicts=opts.conflicts, deadline=deadline)
         enc = encode(m, method=opts.encoding)
         return enc.cnf, (m, enc, info)
 

@@ -44,12 +44,17 @@ class Guidance:
         priorities: ``{var: priority}`` (finite floats), higher first.
         decide: ``decide(state: SearchState) -> int`` (DIMACS literal or 0).
         observe: variables the ``decide`` callback needs to see assigned.
+        filter_weights: ``[V, 2]`` per-literal weights of the learned-clause filter
+            (row ``v - 1`` for CNF variable ``v``; column 0 the positive literal, 1 the
+            negative); positive keeps clauses with that literal longer.  Only the
+            ``circuitlab`` engine has this hook.
     """
 
     phases: Sequence[int] = ()
     priorities: Mapping[int, float] | None = None
     decide: Callable[[SearchState], int] | None = None
     observe: Sequence[int] | None = None
+    filter_weights: np.ndarray | None = None
 
     def __post_init__(self):
         self.phases = [int(x) for x in self.phases]
@@ -66,6 +71,19 @@ class Guidance:
             self.observe = [int(v) for v in self.observe]
             if any(v <= 0 for v in self.observe):
                 raise SolverOptionError("observe: variables must be positive")
+        if self.filter_weights is not None:
+            w = np.asarray(self.filter_weights, dtype=np.float32)
+            if w.ndim != 2 or w.shape[1] != 2 or not np.isfinite(w).all():
+                raise SolverOptionError("filter_weights: a finite [num_vars, 2] array expected")
+            self.filter_weights = w
+
+    def filter_weights_for(self, num_vars: int) -> np.ndarray:
+        """The filter weights cut or zero-padded to ``[num_vars, 2]``."""
+        assert self.filter_weights is not None
+        out = np.zeros((num_vars, 2), dtype=np.float32)
+        n = min(num_vars, len(self.filter_weights))
+        out[:n] = self.filter_weights[:n]
+        return out
 
     @classmethod
     def from_aig(cls, phases=None, priorities=None, decide=None, observe=None) -> Guidance:
@@ -99,6 +117,8 @@ class Guidance:
             need.append("priorities")
         if self.decide is not None:
             need.append("propagator")
+        if self.filter_weights is not None:
+            need.append("filter")
         return need
 
     def require(self, backend: Backend) -> None:

@@ -51,6 +51,12 @@ class SolveOptions:
     check_proof: bool = _opt(False, "Check the DRAT proof of an UNSAT answer (dratify).")
     memory_mb: float | None = _opt(None, "Memory limit in MiB for the solver (child process).", float, "MB")
     encoding: str = _opt("tseitin", "CNF encoding of circuits: " + ", ".join(ENCODINGS) + ".", str, "NAME")
+    engine_option: tuple[str, ...] = _opt(
+        (),
+        "Option of the circuitlab engine as NAME=VALUE (repeatable; `circuitlab engine-options` lists them).",
+        str,
+        "NAME=VALUE",
+    )
 
     def __post_init__(self):
         backend = get_backend(self.backend)
@@ -75,6 +81,17 @@ class SolveOptions:
                 raise SolverOptionError(f"--proof: directory {str(parent)!r} does not exist")
         if self.wants_proof:
             backend.require("proof")
+        object.__setattr__(self, "engine_option", tuple(self.engine_option or ()))
+        if self.engine_option:
+            if not backend.native:
+                raise SolverOptionError(f"--engine-option applies to --backend circuitlab, not {self.backend}")
+            self.engine_options()  # validates
+
+    def engine_options(self) -> dict[str, int]:
+        """``engine_option`` as a checked ``{name: value}`` for the circuitlab engine."""
+        from .engine import parse_options
+
+        return parse_options(self.engine_option)
 
     @property
     def wants_proof(self) -> bool:
@@ -120,6 +137,10 @@ def click_options(command):
         meta = f.metadata
         if meta["click_type"] is None:
             command = click.option(flag, f.name, is_flag=True, help=meta["help"])(command)
+        elif isinstance(f.default, tuple):  # repeatable
+            command = click.option(
+                flag, f.name, type=meta["click_type"], multiple=True, metavar=meta["metavar"], help=meta["help"]
+            )(command)
         else:
             shown = f" [default: {f.default}]" if f.default is not None else ""
             command = click.option(

@@ -29,14 +29,16 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from pysat.formula import CNF
 from pysat.solvers import Solver as PysatSolver
 from pysolvers import error as PysolversError
 
 from .backends import DEFAULT_BACKEND, get_backend
+from .engine import EngineSolver
 from .errors import SolverOptionError
 from .guidance import DecisionPropagator, Guidance
 from .result import SAT, UNKNOWN, UNSAT, SolveResult, SolveStats
@@ -104,8 +106,11 @@ class Solver:
         *,
         proof: bool = False,
         guidance: Guidance | None = None,
+        engine_options: Mapping[str, int] | None = None,
     ):
         self.backend = get_backend(backend)
+        if engine_options and not self.backend.native:
+            raise SolverOptionError(f"engine options apply to the circuitlab backend, not {self.backend.name!r}")
         if proof:
             self.backend.require("proof")
         if guidance is not None:
@@ -113,7 +118,11 @@ class Solver:
         self.guidance = guidance
         self.proof_enabled = bool(proof)
         self.num_vars = 0
-        self._pysat = PysatSolver(name=self.backend.name, with_proof=self.proof_enabled)
+        self._pysat: Any = (
+            EngineSolver(self.proof_enabled, engine_options)
+            if self.backend.native
+            else PysatSolver(name=self.backend.name, with_proof=self.proof_enabled)
+        )
         self._propagator: DecisionPropagator | None = None
         self._guided = False
         self._solved_here = False  # an in-process solve happened (Kissat cannot solve twice)
@@ -143,6 +152,11 @@ class Solver:
     # ---- formula -----------------------------------------------------------
     def add_clauses(self, clauses: Iterable[Sequence[int]] | CNF) -> None:
         s = self._live()
+        if self.backend.native:
+            clauses = clauses.clauses if isinstance(clauses, CNF) else [[int(x) for x in cl] for cl in clauses]
+            s.add_clauses(clauses)
+            self.num_vars = max(self.num_vars, s.num_vars)
+            return
         if isinstance(clauses, CNF):
             self.num_vars = max(self.num_vars, clauses.nv)
             clauses = clauses.clauses
@@ -186,7 +200,9 @@ class Solver:
         if deadline is not None and deadline <= start:
             return SolveResult(UNKNOWN, self.backend.name, SolveStats(), reason="timeout")
         self._prepare_guidance()
-        if fork and (memory_mb is not None or (deadline is not None and not self.backend.interrupt)):
+        if self.backend.native:
+            outcome = self._search_native(deadline, conflicts, memory_mb)
+        elif fork and (memory_mb is not None or (deadline is not None and not self.backend.interrupt)):
             out = run_in_child(lambda: self._search(None, conflicts, in_child=True), deadline, memory_mb)
             if out.reason:
                 return SolveResult(UNKNOWN, self.backend.name, SolveStats(solve_time=out.wall), reason=out.reason)
@@ -256,6 +272,26 @@ class Solver:
         proof = s.get_proof() if in_child and status == UNSAT and self.proof_enabled else None
         return {"status": status, "model": model, "stats": stats, "reason": reason, "proof": proof}
 
+    def _search_native(self, deadline: float | None, conflicts: int | None, memory_mb: float | None) -> dict:
+        """One solve of circuitlab's engine: every limit kept in-process, Ctrl-C included."""
+        s = self._live()
+        if conflicts is not None:
+            s.conf_budget(int(conflicts))
+        seconds = None if deadline is None else max(0.0, deadline - time.monotonic())
+        start = time.perf_counter()
+        s.clear_interrupt()
+        with _sigint_calls(s.interrupt):
+            res = s.solve_limited(seconds=seconds, memory_mb=memory_mb)
+        stats = self._stats(time.perf_counter() - start)
+        status = UNKNOWN if res is None else (SAT if res else UNSAT)
+        reason = ""
+        if status == UNKNOWN:
+            reason = {"timeout": "timeout", "interrupted": "interrupted", "memory": "memory"}.get(
+                s.stop_reason, "conflicts"
+            )
+        model = s.get_model() if status == SAT else None
+        return {"status": status, "model": model, "stats": stats, "reason": reason, "proof": None}
+
     def _stats(self, elapsed: float) -> SolveStats:
         st = SolveStats(solve_time=elapsed)
         if self.backend.stats:
@@ -276,6 +312,8 @@ class Solver:
             s.set_phases(phases)
         if g.priorities and not self.backend.propagator:
             s.set_activities({v: p for v, p in g.priorities.items() if v <= n})
+        if g.filter_weights is not None:
+            s.set_filter_weights(g.filter_weights_for(n))
         if g.needs_propagator(self.backend):
             observed = g.observed(n)
             self._propagator = DecisionPropagator(g, observed)

@@ -1,0 +1,83 @@
+// The engine's options, declared once (CaDiCaL's options.hpp habit).
+//
+// Each row: name, default, lowest, highest, help.  The table feeds the Options
+// struct below, the Python binding (circuitlab.solvers.engine.OPTIONS), the CLI's
+// --engine-option NAME=VALUE flag and the README's option list.  All values are
+// integers; a row that is a choice documents its codes in the help text.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#define CL_OPTIONS(X)                                                                          \
+  X(heuristic, 2, 0, 2, "decision heuristic: 0 VSIDS, 1 VMTF, 2 VMTF when focused and VSIDS when stable") \
+  X(restarts, 2, 0, 2, "restart policy: 0 glucose EMA, 1 Luby, 2 EMA when focused and Luby when stable") \
+  X(stable, 2, 0, 2, "search mode: 0 focused only, 1 stable only, 2 alternate")                 \
+  X(stable_init, 1000, 10, 1000000000, "conflicts of the first focused phase (mode length grows x2)") \
+  X(vsids_decay, 950, 500, 999, "VSIDS decay in thousandths")                                  \
+  X(ema_fast, 30, 1, 1000, "fast LBD EMA alpha in thousandths")                               \
+  X(ema_slow, 10, 1, 1000, "slow LBD EMA alpha in millionths")                                \
+  X(restart_margin, 110, 100, 1000, "restart when fast EMA > margin/100 x slow EMA")          \
+  X(restart_min, 2, 1, 1000000, "conflicts between two EMA restarts at least")                \
+  X(luby_base, 1024, 1, 1000000000, "Luby restart unit in conflicts")                         \
+  X(minimize, 1, 0, 1, "recursive minimization of learned clauses")                           \
+  X(bump_reasons, 0, 0, 1, "also bump the variables of the learned clause's reasons")         \
+  X(phase, 1, 0, 1, "initial (original) phase: 0 false, 1 true")                              \
+  X(target, 1, 0, 2, "target phases: 0 never, 1 in stable mode, 2 always")                   \
+  X(rephase, 1, 0, 1, "rephase (best / original / inverted) periodically")                     \
+  X(rephase_int, 1000, 10, 1000000000, "conflicts between rephases (grows arithmetically)")    \
+  X(tier1, 2, 1, 100, "learned clauses with LBD <= tier1 are core (kept)")                    \
+  X(tier2, 6, 1, 100, "learned clauses with LBD <= tier2 stay while used")                    \
+  X(reduce_init, 2000, 10, 1000000000, "conflicts before the first reduction")                \
+  X(reduce_inc, 300, 1, 1000000, "increase of the reduction interval")                       \
+  X(reduce_fraction, 50, 1, 100, "percentage of candidate local clauses deleted per reduction") \
+  X(reduce_policy, 0, 0, 1, "0 LBD tiers (glucose/kissat), 1 usage filter then length (Cai et al. 2026)") \
+  X(usage_decay_int, 2, 1, 1000, "usage policy: reductions between halvings of usage scores") \
+  X(priority_window, 0, 0, 2000000000, "conflicts during which decisions follow the given priorities") \
+  X(forced_phases, 0, 0, 1, "given phases are forced at every decision (else initial phases)") \
+  X(simplify, 1, 0, 1, "remove satisfied clauses at level 0")                                 \
+  X(seed, 0, 0, 2000000000, "random seed (tie-breaking of the initial order)")
+
+namespace cl {
+
+struct Options {
+#define CL_FIELD(name, def, lo, hi, help) int64_t name = def;
+  CL_OPTIONS(CL_FIELD)
+#undef CL_FIELD
+};
+
+struct OptionInfo {
+  const char* name;
+  int64_t def, lo, hi;
+  const char* help;
+};
+
+inline const OptionInfo* option_table(int* count) {
+  static const OptionInfo table[] = {
+#define CL_ROW(name, def, lo, hi, help) {#name, def, lo, hi, help},
+      CL_OPTIONS(CL_ROW)
+#undef CL_ROW
+  };
+  *count = static_cast<int>(sizeof(table) / sizeof(table[0]));
+  return table;
+}
+
+// Set option `name`; false (with the reason in *why) if there is no such option or the
+// value is out of its range.
+inline bool set_option(Options& o, const char* name, int64_t value, const char** why) {
+#define CL_SET(nm, def, lo, hi, help)                 \
+  if (std::strcmp(name, #nm) == 0) {                  \
+    if (value < (lo) || value > (hi)) {               \
+      *why = "out of range";                          \
+      return false;                                   \
+    }                                                 \
+    o.nm = value;                                     \
+    return true;                                      \
+  }
+  CL_OPTIONS(CL_SET)
+#undef CL_SET
+  *why = "no such option";
+  return false;
+}
+
+}  // namespace cl
