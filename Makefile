@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 EX     := circuitlab/examples
 JOBS   ?= 2
 
-.PHONY: demo test test-fast lint mypy tools bench clean
+.PHONY: demo test test-fast lint mypy tools bench sanitize clean
 
 # pip install compiles the native code (setup.py), so a changed C/C++ source reinstalls.
 NATIVE := setup.py $(wildcard solvers/cdcl/*.cpp solvers/cdcl/*.hpp) circuitlab/sim_kernel.c lgn/gate_kernel.c
@@ -49,6 +49,19 @@ test: $(BIN)/.installed tools lint
 
 test-fast: $(BIN)/.installed
 	TRITON_INTERPRET=1 $(BIN)/python -m pytest -q -n $(JOBS) -m "not slow"
+
+# ASan + UBSan build of the native code into build/asan (the venv's own build is untouched),
+# then the differential fuzzer on it.  FUZZ_COUNT instances (default 300).
+FUZZ_COUNT ?= 300
+# drop the venv's editable-install finder so that build/asan is what gets imported
+export SANITIZE_RUN := import sys, runpy; sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f)]; sys.path.remove(""); \
+  import circuitlab.solvers._cdcl as c; assert c.__file__.startswith("build/asan") or "/build/asan/" in c.__file__, c.__file__; \
+  print("sanitized engine:", c.__file__); runpy.run_module("circuitlab.solvers.fuzz", run_name="__main__")
+sanitize: $(BIN)/.installed
+	rm -rf build/asan
+	CIRCUITLAB_SANITIZE=1 $(BIN)/pip install -q --no-deps --no-build-isolation --target build/asan .
+	ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+	  PYTHONPATH=build/asan $(BIN)/python -c "$$SANITIZE_RUN" --seed 7 --count $(FUZZ_COUNT) --proofs 50
 
 bench: $(BIN)/.installed tools
 	$(BIN)/python -m circuitlab.benchmarks.ir_speed
