@@ -46,7 +46,7 @@ SWEEP = "circuitlab sweep"  # check_equivalence with SAT sweeping (its default),
 def run(insts: list[Instance], timeout: float) -> tuple[dict, dict]:
     """``times[engine][name]`` (None = timeout) and ``abc[name]`` = (verdict, seconds).
 
-    The backends run the plain miter (``sweep=False``) and are timed by their search;
+    The backends run the plain miter (``engine="cdcl"``) and are timed by their search;
     :data:`SWEEP` is timed from miter to answer (``stats.total_time``, sweep included).
     """
     times: dict[str, dict[str, float | None]] = {b: {} for b in [*BACKENDS, SWEEP]}
@@ -60,7 +60,7 @@ def run(insts: list[Instance], timeout: float) -> tuple[dict, dict]:
                 r = check_equivalence(a, b, timeout=timeout)
                 t = r.stats.total_time
             else:
-                r = check_equivalence(a, b, backend=engine, timeout=timeout, sweep=False)
+                r = check_equivalence(a, b, backend=engine, timeout=timeout, engine="cdcl")
                 t = r.stats.solve_time
             if r.status == UNKNOWN:
                 times[engine][inst.name] = None

@@ -175,7 +175,7 @@ def steer(a, b, limit: float) -> str:
     inputs = {v: float(v) for v in range(2, m.num_inputs + 2)}  # CNF variables of the inputs
     lines = []
     for label, g in (("no guidance", None), ("priorities on the inputs", Guidance(priorities=inputs))):
-        r = check_equivalence(a, b, guidance=g, timeout=limit, sweep=False)
+        r = check_equivalence(a, b, guidance=g, timeout=limit, engine="cdcl")
         shown = f"UNKNOWN after {limit:g} s" if r.status == UNKNOWN else f"{r.name} in {r.stats.solve_time:.3f} s"
         lines.append(f"{label}: {shown}")
         print("steer", label, shown, flush=True)

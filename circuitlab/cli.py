@@ -11,6 +11,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import numpy as np
@@ -253,30 +254,57 @@ def solve(file, as_json, guided, **options):
 @importlib.import_module("circuitlab.solvers.options").click_options  # flags from SolveOptions
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option(
-    "--sweep/--no-sweep",
-    default=True,
+    "--engine",
+    type=click.Choice(["auto", "sweep", "cdcl"]),
+    default="auto",
     show_default=True,
-    help="Merge internal equivalences by SAT sweeping before the final check (off with proofs).",
+    help="auto: bug hunting, then SAT sweeping that yields to one CDCL check when it stops paying; "
+    "sweep: sweeping rounds to the end; cdcl: one SAT call on the miter (the only one with --proof).",
 )
-def lec(a, b, as_json, sweep, **options):
+@click.option(
+    "--sweep-option",
+    "sweep_option",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Option of the native sweeper (repeatable; `circuitlab engine-options` lists them).",
+)
+@click.option("--no-sweep", "no_sweep", is_flag=True, hidden=True, help="Same as --engine cdcl.")
+def lec(a, b, as_json, engine, sweep_option, no_sweep, **options):
     """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown.
 
     A counterexample is re-simulated on both circuits before it is printed.  With
-    --proof/--check-proof, EQUIVALENT comes with a DRAT proof of the miter's CNF
-    (`circuitlab miter A B -o m.aig; circuitlab cnf m.aig -o m.cnf`), checked by dratify.
+    --proof/--check-proof (engine cdcl), EQUIVALENT comes with a DRAT proof of the miter's
+    CNF (`circuitlab miter A B -o m.aig; circuitlab cnf m.aig -o m.cnf`), checked by dratify.
+    Ctrl-C or --timeout give UNKNOWN (exit 3) with the statistics so far.
     """
     import time
 
-    from circuitlab.solvers import SAT, UNSAT, SolveOptions, check_equivalence
+    from circuitlab.solvers import SAT, UNKNOWN, UNSAT, SolveOptions, SolveResult, check_equivalence
+    from circuitlab.solvers.engine import parse_assignments
+    from circuitlab.solvers.fraig import check_options
     from circuitlab.solvers.options import command_start
 
     start = command_start()  # --timeout counts from process start
     opts = SolveOptions(**options)
+    sweep_opts = check_options(parse_assignments(sweep_option, "--sweep-option"))
     ca, cb = _read_circuit(a), _read_circuit(b)
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
-    res = check_equivalence(ca, cb, SolveOptions.make(opts, timeout=rest), sweep=sweep)
+    with _SweepProgress(enabled=not as_json) as progress:
+        try:
+            res = check_equivalence(
+                ca,
+                cb,
+                SolveOptions.make(opts, timeout=rest),
+                engine="cdcl" if no_sweep else engine,
+                progress=progress.update,
+                sweep_options=sweep_opts,
+            )
+        except KeyboardInterrupt:  # outside the interruptible search: no statistics
+            res = SolveResult(UNKNOWN, opts.backend, reason="interrupted")
+    code = {UNSAT: 0, SAT: 1}.get(res.status, 3)
     verdict = {UNSAT: "EQUIVALENT", SAT: "NOT EQUIVALENT"}.get(res.status, "UNKNOWN")
-    out = {"a": a, "b": b, "verdict": verdict, **res.to_json()}
+    out = {"a": a, "b": b, "verdict": verdict, **res.to_json(), "exit_code": code}
+    out["time_s"] = round(time.monotonic() - start, 6)
     if res.status == SAT:
         names = [nm or f"o{k}" for k, nm in enumerate(ca.output_names)]
         out["counterexample"] = _bits(res.inputs)
@@ -292,7 +320,69 @@ def lec(a, b, as_json, sweep, **options):
             click.echo(f"differing outputs: {shown}  (verified by simulating both circuits)")
         for line in res.comment_lines():
             click.echo(line)
-    sys.exit({UNSAT: 0, SAT: 1}.get(res.status, 3))
+    sys.exit(code)
+
+
+@cli.command("engine-options")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def engine_options(as_json):
+    """List the options of circuitlab's CDCL engine (--engine-option) and sweeper (--sweep-option)."""
+    from circuitlab.solvers.engine import OPTIONS
+    from circuitlab.solvers.fraig import SWEEP_OPTIONS
+
+    tables = {
+        "engine": [(o.name, o.default, o.lowest, o.highest, o.help) for o in OPTIONS.values()],
+        "sweep": [(o.name, o.default, o.lowest, o.highest, o.help) for o in SWEEP_OPTIONS.values()],
+    }
+    if as_json:
+        _echo_json(
+            {
+                k: [dict(zip(("name", "default", "lowest", "highest", "help"), r, strict=True)) for r in rows]
+                for k, rows in tables.items()
+            }
+        )
+        return
+    for title, flag in (("engine", "--engine-option"), ("sweep", "--sweep-option")):
+        click.echo(f"{flag} NAME=VALUE")
+        for name, default, lo, hi, text in tables[title]:
+            click.echo(f"  {name:18s} {default:>10}  [{lo}, {hi}]  {text}")
+
+
+class _SweepProgress:
+    """A transient progress line on stderr for sweeps that run longer than a second."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = 0.0
+        self.status: Any = None  # a rich Status, made on the first update after a second
+
+    def __enter__(self):
+        import time
+
+        self.start = time.monotonic()
+        return self
+
+    def update(self, p: dict) -> None:
+        import time
+
+        if not self.enabled or time.monotonic() - self.start < 1.0:
+            return
+        text = (
+            f"round {p['round']}: node {p['done']}/{p['total']}, proved {p['proved']}, refuted {p['refuted']}, "
+            f"undecided {p['undecided']}, outputs left {p['outputs_left']}"
+        )
+        if self.status is None:
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status(text)
+            self.status.start()
+        else:
+            self.status.update(text)
+
+    def __exit__(self, *exc):
+        if self.status is not None:
+            self.status.stop()
+        return False
 
 
 # ---------------------------------------------------------------------------- entry point

@@ -50,11 +50,13 @@ def match_interfaces(a: AIG, b: AIG, by: str = "auto") -> tuple[list[int], list[
     return _match(a.input_names, b.input_names, "input"), _match(a.output_names, b.output_names, "output")
 
 
-def miter(a: AIG, b: AIG, by: str = "auto") -> AIG:
+def miter(a: AIG, b: AIG, by: str = "auto", per_output: bool = False) -> AIG:
     """The miter of combinational circuits ``a`` and ``b``: one output, 1 where they differ.
 
     Args:
         by: ``"auto"`` (names when possible, else position), ``"name"`` or ``"position"``.
+        per_output: one output per matched pair (the XOR of the two, named after ``a``'s
+            output) instead of their OR; sweeping proves or refutes them one by one.
     """
     in_perm, out_perm = match_interfaces(a, b, by)
     bld = AIGBuilder()
@@ -65,5 +67,9 @@ def miter(a: AIG, b: AIG, by: str = "auto") -> AIG:
         b_ins[j] = ins[k]
     outs_b = bld.add_aig(b, b_ins)
     diffs = [bld.xor_(outs_a[k], outs_b[j]) for k, j in enumerate(out_perm)]
-    bld.output(bld.or_many(diffs), "miter")
+    if per_output:
+        for k, d in enumerate(diffs):
+            bld.output(d, a.output_names[k])
+    else:
+        bld.output(bld.or_many(diffs), "miter")
     return bld.build()

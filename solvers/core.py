@@ -32,19 +32,18 @@ import time
 import numpy as np
 from pysat.formula import CNF
 
-from circuitlab.aig import AIG
+from circuitlab.aig import AIG, AIGBuilder
 from circuitlab.cnf import encode
 from circuitlab.miter import match_interfaces, miter
 from circuitlab.sim import evaluate
 
 from .backends import get_backend
-from .errors import InternalSolverError
+from .errors import InternalSolverError, SolverOptionError
 from .guidance import Guidance
 from .options import SolveOptions
 from .proofs import check_drat, write_proof
 from .result import SAT, UNKNOWN, UNSAT, SolveResult, SolveStats
 from .solver import Solver
-from .sweep import sweep as sweep_aig
 from .watchdog import run_in_child
 
 GRACE_S = 0.25  # after the deadline, an interruptible backend's child may still report
@@ -169,8 +168,18 @@ def solve_aig(aig: AIG, options: SolveOptions | None = None, guidance: Guidance 
     return _run(make, verify, opts, guidance)
 
 
+ENGINES = ("auto", "sweep", "cdcl")
+
+
 def check_equivalence(
-    a: AIG, b: AIG, options: SolveOptions | None = None, guidance: Guidance | None = None, sweep: bool = True, **kw
+    a: AIG,
+    b: AIG,
+    options: SolveOptions | None = None,
+    guidance: Guidance | None = None,
+    engine: str = "auto",
+    progress=None,
+    sweep_options: dict | None = None,
+    **kw,
 ) -> SolveResult:
     """Combinational equivalence of ``a`` and ``b``: an UNSAT miter means equivalent.
 
@@ -179,39 +188,130 @@ def check_equivalence(
     from their matches in ``b``, both re-checked by simulating ``a`` and ``b``.
     The timeout covers building the miter.
 
-    With ``sweep`` (the default), the miter is first reduced by SAT sweeping
-    (:mod:`~circuitlab.solvers.sweep`): internal equivalences are proved one small query
-    at a time and merged, which is what makes arithmetic miters tractable.  A requested
-    DRAT proof must cover the miter itself, so proofs turn sweeping off.  A conflict
-    limit also bounds the sweep's queries together.  The sweep's statistics are in
-    ``result.sweep``.
+    Args:
+        engine: how to decide the miter.
+
+            * ``"cdcl"``: one monolithic SAT call on the miter's CNF with
+              ``options.backend`` (the only engine that gives DRAT proofs and takes
+              ``guidance``; a requested proof selects it).
+            * ``"sweep"``: native SAT sweeping (:mod:`~circuitlab.solvers.fraig`): bug
+              hunting, then rounds of sweeping and output checks with growing budgets.
+            * ``"auto"`` (default): the same, but a round that proves few of its
+              candidates hands the outputs to one unbounded check at once, which is
+              what pairs without internal equivalences need.
+
+            With a sweeping engine, the last unbounded check runs on circuitlab's
+            engine when ``options.backend`` is ``circuitlab``, and otherwise on the
+            reduced miter with ``options.backend``.  The sweep's statistics are in
+            ``result.sweep``.
+        progress: with a sweeping engine, called about every 0.1 s with the sweeper's
+            counters (the CLI draws its progress line with it).
+        sweep_options: options of the sweeper (:data:`~circuitlab.solvers.fraig.SWEEP_OPTIONS`).
     """
     opts = SolveOptions.make(options, **kw)
+    if engine not in ENGINES:
+        raise SolverOptionError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
     in_perm, out_perm = match_interfaces(a, b)  # interface errors at once, not in a child
-    do_sweep = sweep and not opts.wants_proof
-    deadline = opts.deadline(time.monotonic())
+    if engine != "cdcl" and opts.wants_proof:
+        engine = "cdcl"  # a DRAT proof must cover the miter's own CNF
+    if engine != "cdcl" and guidance is not None:
+        raise SolverOptionError("guidance steers the monolithic check: use engine='cdcl' with it")
+    if engine == "cdcl":
+        return _check_monolithic(a, b, opts, guidance, in_perm, out_perm)
+    return _check_swept(a, b, opts, engine, in_perm, out_perm, progress, sweep_options or {})
 
+
+def _differing_outputs(a: AIG, b: AIG, inputs: np.ndarray, in_perm, out_perm) -> list[int]:
+    """Indices of ``a``'s outputs that differ from ``b``'s under ``inputs`` (simulated)."""
+    from .fraig import native_evaluate  # the native interpreter: deep circuits in milliseconds
+
+    vb = np.zeros(b.num_inputs, dtype=bool)  # [I] in b's input order
+    vb[in_perm] = inputs
+    oa, ob = native_evaluate(a, inputs), native_evaluate(b, vb)[out_perm]  # [O], [O]
+    return np.flatnonzero(oa != ob).tolist()
+
+
+def _check_monolithic(a: AIG, b: AIG, opts: SolveOptions, guidance, in_perm, out_perm) -> SolveResult:
     def make():
         m = miter(a, b)
-        info = None
-        if do_sweep:
-            m, info = sweep_aig(m, max_conflicts=opts.conflicts, deadline=deadline)
         enc = encode(m, method=opts.encoding)
-        return enc.cnf, (m, enc, info)
+        return enc.cnf, enc
 
-    def verify(res, ctx):
-        m, enc, _ = ctx
+    def verify(res, enc):
         inputs = enc.model_to_inputs(res.model)  # [I]
-        vb = np.zeros(b.num_inputs, dtype=bool)  # [I] in b's input order
-        vb[in_perm] = inputs
-        oa, ob = evaluate(a, inputs), evaluate(b, vb)[out_perm]  # [O], [O]
-        diff = np.flatnonzero(oa != ob)
-        if not len(diff):
+        diff = _differing_outputs(a, b, inputs, in_perm, out_perm)
+        if not diff:
             raise InternalSolverError(f"{opts.backend}'s counterexample does not separate the circuits")
-        res.inputs, res.differing_outputs = inputs, diff.tolist()
+        res.inputs, res.differing_outputs = inputs, diff
 
-    def annotate(res, ctx):
-        if ctx[2] is not None:
-            res.sweep = ctx[2].to_json()
+    return _run(make, verify, opts, guidance)
 
-    return _run(make, verify, opts, guidance, annotate)
+
+def _check_swept(a: AIG, b: AIG, opts: SolveOptions, engine: str, in_perm, out_perm, progress, sweep_options):
+    """Native sweeping (:func:`~circuitlab.solvers.fraig.prove_outputs_zero`), then, for a
+    non-native backend, the final check of what sweeping left with that backend."""
+    from .fraig import check_options, native_miter, prove_outputs_zero
+
+    start = time.monotonic()
+    deadline = opts.deadline(start)
+    sweep_options = check_options(sweep_options)
+    native_final = get_backend(opts.backend).native and opts.conflicts is None
+    if not native_final:
+        sweep_options.setdefault("final", 0)  # stop before the unbounded check: the backend does it
+
+    def swept():
+        m = native_miter(a, b, in_perm, out_perm)
+        engine_opts = opts.engine_options() if get_backend(opts.backend).native else {}
+        return prove_outputs_zero(
+            m, mode=engine, deadline=deadline, options=sweep_options, engine_options=engine_opts, progress=progress
+        )
+
+    if opts.memory_mb is None:
+        fr = swept()
+    else:
+        out = run_in_child(swept, None if deadline is None else deadline + GRACE_S, opts.memory_mb)
+        if out.reason:
+            return SolveResult(
+                UNKNOWN, opts.backend, SolveStats(solve_time=out.wall, total_time=out.wall), reason=out.reason
+            )
+        fr = out.value
+    res = SolveResult(fr.status, "circuitlab", SolveStats(solve_time=fr.stats["seconds"]), reason=fr.reason)
+    res.stats.conflicts, res.stats.decisions = fr.stats["conflicts"], fr.stats["decisions"]
+    res.stats.propagations = fr.stats["propagations"]
+    res.sweep = {"engine": engine, **fr.stats}
+    if fr.status == UNKNOWN and fr.reason == "conflicts" and not native_final:
+        assert fr.reduced is not None  # the sweeper always returns its miter
+        res = _final_check(fr.reduced, a, b, opts, deadline, in_perm, out_perm, res)
+    if res.status == SAT and res.differing_outputs is None:
+        assert fr.inputs is not None  # a SAT sweep carries its counterexample
+        res.differing_outputs = _differing_outputs(a, b, fr.inputs, in_perm, out_perm)
+        if not res.differing_outputs:
+            raise InternalSolverError("the sweeper's counterexample does not separate the circuits")
+        res.inputs = fr.inputs
+    res.stats.total_time = time.monotonic() - start
+    return res
+
+
+def _final_check(reduced: AIG, a: AIG, b: AIG, opts, deadline, in_perm, out_perm, swept: SolveResult) -> SolveResult:
+    """Decide the outputs sweeping left (their OR) with ``opts.backend``."""
+    bld = AIGBuilder()
+    ins = [bld.input(n) for n in reduced.input_names]
+    bld.output(bld.or_many(bld.add_aig(reduced, ins)), "miter")
+    rest = None if deadline is None else max(0.0, deadline - time.monotonic())
+    final_opts = SolveOptions.make(opts, timeout=rest, engine_option=opts.engine_option)
+
+    def make():
+        enc = encode(bld.build(), method=opts.encoding)
+        return enc.cnf, enc
+
+    def verify(res, enc):
+        inputs = enc.model_to_inputs(res.model)  # [I]
+        diff = _differing_outputs(a, b, inputs, in_perm, out_perm)
+        if not diff:
+            raise InternalSolverError(f"{opts.backend}'s counterexample does not separate the circuits")
+        res.inputs, res.differing_outputs = inputs, diff
+
+    res = _run(make, verify, final_opts, None)
+    res.sweep = swept.sweep
+    res.stats.solve_time += swept.stats.solve_time
+    return res

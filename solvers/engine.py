@@ -66,34 +66,41 @@ class EngineOption:
 OPTIONS: dict[str, EngineOption] = {row[0]: EngineOption(*row) for row in _cdcl.option_table()}
 
 
-def check_options(options: Mapping[str, int] | None) -> dict[str, int]:
-    """Validate ``{name: value}`` against :data:`OPTIONS`; :class:`SolverOptionError` if bad."""
+def check_options(
+    options: Mapping[str, int] | None, table: Mapping[str, EngineOption] = OPTIONS, what: str = "engine"
+) -> dict[str, int]:
+    """Validate ``{name: value}`` against ``table``; :class:`SolverOptionError` if bad."""
     out: dict[str, int] = {}
     for name, value in (options or {}).items():
-        opt = OPTIONS.get(name)
+        opt = table.get(name)
         if opt is None:
-            raise SolverOptionError(f"unknown engine option {name!r}; one of {', '.join(OPTIONS)}")
+            raise SolverOptionError(f"unknown {what} option {name!r}; one of {', '.join(table)}")
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise SolverOptionError(f"engine option {name} needs an integer, got {value!r}")
+            raise SolverOptionError(f"{what} option {name} needs an integer, got {value!r}")
         if not opt.lowest <= int(value) <= opt.highest:
-            raise SolverOptionError(f"engine option {name}={value} is outside [{opt.lowest}, {opt.highest}]")
+            raise SolverOptionError(f"{what} option {name}={value} is outside [{opt.lowest}, {opt.highest}]")
         out[name] = int(value)
     return out
 
 
-def parse_options(items: Iterable[str]) -> dict[str, int]:
-    """``["heuristic=1", "reduce_policy=1"]`` -> checked ``{name: value}``."""
+def parse_assignments(items: Iterable[str], flag: str = "--engine-option") -> dict[str, int]:
+    """``["heuristic=1", "reduce-policy=1"]`` -> ``{name: value}`` (integers, unchecked names)."""
     out: dict[str, int] = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
         if not sep:
-            raise SolverOptionError(f"--engine-option expects NAME=VALUE, got {item!r}")
+            raise SolverOptionError(f"{flag} expects NAME=VALUE, got {item!r}")
         try:
             out[name] = int(value)
         except ValueError:
-            raise SolverOptionError(f"engine option {name} needs an integer, got {value!r}") from None
-    return check_options(out)
+            raise SolverOptionError(f"{flag} {name} needs an integer, got {value!r}") from None
+    return out
+
+
+def parse_options(items: Iterable[str]) -> dict[str, int]:
+    """``["heuristic=1", "reduce_policy=1"]`` -> checked ``{name: value}``."""
+    return check_options(parse_assignments(items))
 
 
 def flatten(clauses: Iterable[Sequence[int]]) -> tuple[np.ndarray, int]:

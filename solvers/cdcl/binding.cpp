@@ -245,19 +245,22 @@ class Engine {
   }
 };
 
+template <class S>
 py::list option_table() {
-  int n;
-  const cl::OptionInfo* t = cl::option_table(&n);
   py::list out;
-  for (int i = 0; i < n; ++i) out.append(py::make_tuple(t[i].name, t[i].def, t[i].lo, t[i].hi, t[i].help));
+  for (const auto& row : cl::option_rows<S>())
+    out.append(py::make_tuple(row.info.name, row.info.def, row.info.lo, row.info.hi, row.info.help));
   return out;
 }
 
 }  // namespace
 
+void bind_sweeper(py::module_& m);  // sweep_binding.cpp
+
 PYBIND11_MODULE(_cdcl, m) {
   m.doc() = "circuitlab's CDCL engine (C++17); use circuitlab.solvers.engine";
-  m.def("option_table", &option_table, "(name, default, lowest, highest, help) for every engine option");
+  m.def("option_table", &option_table<cl::Options>, "(name, default, lowest, highest, help) for every engine option");
+  m.def("sweep_option_table", &option_table<cl::SweepOptions>, "the same for every sweeping option");
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -288,4 +291,5 @@ PYBIND11_MODULE(_cdcl, m) {
       .def("stats", &Engine::stats)
       .def("learnt_clauses", &Engine::learnt_clauses)
       .def_property_readonly("inconsistent", &Engine::inconsistent);
+  bind_sweeper(m);
 }

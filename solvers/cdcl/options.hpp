@@ -1,4 +1,4 @@
-// The engine's options, declared once (CaDiCaL's options.hpp habit).
+// The engine's and the sweeper's options, declared once (CaDiCaL's options.hpp habit).
 //
 // Each row: name, default, lowest, highest, help.  The table feeds the Options
 // struct below, the Python binding (circuitlab.solvers.engine.OPTIONS), the CLI's
@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #define CL_OPTIONS(X)                                                                          \
   X(heuristic, 2, 0, 2, "decision heuristic: 0 VSIDS, 1 VMTF, 2 VMTF when focused and VSIDS when stable") \
@@ -38,13 +39,31 @@
   X(simplify, 1, 0, 1, "remove satisfied clauses at level 0")                                 \
   X(seed, 0, 0, 2000000000, "random seed (tie-breaking of the initial order)")
 
+#define CL_SWEEP_OPTIONS(X)                                                                    \
+  X(sim_words, 16, 1, 1024, "64-pattern words of random simulation for the first classes")    \
+  X(query_conflicts, 100, 1, 2000000000, "conflict budget of an equivalence query, first round") \
+  X(output_conflicts, 2000, 1, 2000000000, "conflict budget of an output query, first round") \
+  X(bughunt_conflicts, 50, 0, 2000000000, "conflict budget of each output's bug-hunting query (0 off)") \
+  X(growth, 4, 1, 1000, "factor by which query budgets grow from one round to the next")      \
+  X(rounds, 6, 1, 100, "sweeping rounds before the last, unbounded output check")            \
+  X(recycle_vars, 20000, 10, 2000000000, "recycle the query solver once it has more variables ...") \
+  X(recycle_calls, 500, 1, 2000000000, "... and has answered this many queries")       \
+  X(mode, 1, 0, 1, "0 sweep every round; 1 auto: a round that proves few candidates ends sweeping") \
+  X(weak_percent, 10, 0, 100, "auto: a round is weak when it proves under this percentage of its queries") \
+  X(sim_phases, 0, 0, 1, "queries decide first on the values of one simulated input pattern") \
+  X(final, 1, 0, 1, "end with an unbounded check of the outputs left (0: return them undecided)") \
+  X(seed, 0, 0, 2000000000, "random seed of the simulation patterns")
+
 namespace cl {
 
-struct Options {
 #define CL_FIELD(name, def, lo, hi, help) int64_t name = def;
+struct Options {
   CL_OPTIONS(CL_FIELD)
-#undef CL_FIELD
 };
+struct SweepOptions {
+  CL_SWEEP_OPTIONS(CL_FIELD)
+};
+#undef CL_FIELD
 
 struct OptionInfo {
   const char* name;
@@ -52,30 +71,45 @@ struct OptionInfo {
   const char* help;
 };
 
-inline const OptionInfo* option_table(int* count) {
-  static const OptionInfo table[] = {
-#define CL_ROW(name, def, lo, hi, help) {#name, def, lo, hi, help},
-      CL_OPTIONS(CL_ROW)
+// One row of an options table with the field it sets.
+template <class S>
+struct OptionRow {
+  OptionInfo info;
+  int64_t S::*field;
+};
+
+template <class S>
+const std::vector<OptionRow<S>>& option_rows();
+
+template <>
+inline const std::vector<OptionRow<Options>>& option_rows<Options>() {
+#define CL_ROW(name, def, lo, hi, help) {{#name, def, lo, hi, help}, &Options::name},
+  static const std::vector<OptionRow<Options>> rows = {CL_OPTIONS(CL_ROW)};
 #undef CL_ROW
-  };
-  *count = static_cast<int>(sizeof(table) / sizeof(table[0]));
-  return table;
+  return rows;
+}
+
+template <>
+inline const std::vector<OptionRow<SweepOptions>>& option_rows<SweepOptions>() {
+#define CL_ROW(name, def, lo, hi, help) {{#name, def, lo, hi, help}, &SweepOptions::name},
+  static const std::vector<OptionRow<SweepOptions>> rows = {CL_SWEEP_OPTIONS(CL_ROW)};
+#undef CL_ROW
+  return rows;
 }
 
 // Set option `name`; false (with the reason in *why) if there is no such option or the
 // value is out of its range.
-inline bool set_option(Options& o, const char* name, int64_t value, const char** why) {
-#define CL_SET(nm, def, lo, hi, help)                 \
-  if (std::strcmp(name, #nm) == 0) {                  \
-    if (value < (lo) || value > (hi)) {               \
-      *why = "out of range";                          \
-      return false;                                   \
-    }                                                 \
-    o.nm = value;                                     \
-    return true;                                      \
+template <class S>
+bool set_option(S& o, const char* name, int64_t value, const char** why) {
+  for (const auto& row : option_rows<S>()) {
+    if (std::strcmp(name, row.info.name) != 0) continue;
+    if (value < row.info.lo || value > row.info.hi) {
+      *why = "out of range";
+      return false;
+    }
+    o.*row.field = value;
+    return true;
   }
-  CL_OPTIONS(CL_SET)
-#undef CL_SET
   *why = "no such option";
   return false;
 }

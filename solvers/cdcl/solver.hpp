@@ -136,6 +136,8 @@ class Solver {
   void set_priorities(const double* prio, size_t n);   // per variable; NaN = none
   void set_filter_weights(const float* w, size_t n);   // per literal (2 * num_vars)
   bool has_filter() const { return !filter_w_.empty(); }
+  // The saved phase of one variable (what the next decision on it picks).
+  void set_saved_phase(Var v, bool value) { saved_[v] = value ? 1 : -1; }
 
   // ---- proofs ----------------------------------------------------------------
   void enable_proof(const std::string& path);  // "" = keep the proof in memory

@@ -31,7 +31,7 @@ def test_every_backend_agrees_with_abc(name, miter_set):
     assert abc_cec(inst.a, inst.b) == inst.equivalent
     a, b = read_aiger(inst.a), read_aiger(inst.b)
     want = UNSAT if inst.equivalent else SAT
-    got = {backend: check_equivalence(a, b, backend=backend, sweep=False) for backend in BACKENDS}
+    got = {backend: check_equivalence(a, b, backend=backend, engine="cdcl") for backend in BACKENDS}
     assert {k: r.name for k, r in got.items()} == dict.fromkeys(BACKENDS, "UNSAT" if want == UNSAT else "SAT")
     for r in got.values():
         assert (r.differing_outputs is not None) == (want == SAT)

@@ -306,10 +306,10 @@ def test_cli_solve_with_the_native_backend(tmp_path):
 def test_cli_timeout_and_ctrl_c_are_in_process():
     a, b = LEC_INSTANCES / "multiplier.aig", LEC_INSTANCES / "multiplier_dc2.aig"
     t = time.monotonic()
-    r = _cli("lec", str(a), str(b), "--backend", "circuitlab", "--no-sweep", "--timeout", "3", timeout=60)
+    r = _cli("lec", str(a), str(b), "--backend", "circuitlab", "--engine", "cdcl", "--timeout", "3", timeout=60)
     assert r.returncode == 3 and time.monotonic() - t < 3 + 2.5, r.stderr
     p = subprocess.Popen(
-        [sys.executable, "-m", "circuitlab.cli", "lec", str(a), str(b), "--backend", "circuitlab", "--no-sweep"],
+        [sys.executable, "-m", "circuitlab.cli", "lec", str(a), str(b), "--backend", "circuitlab", "--engine", "cdcl"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -28,7 +28,19 @@ def test_cli_timeout_5s_answers_unknown_within_6s():
     in UNKNOWN (exit 3) within 6 s of wall time."""
     start = time.monotonic()
     r = subprocess.run(
-        [sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2), "--timeout", "5", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "circuitlab.cli",
+            "lec",
+            str(MULT),
+            str(MULT_DC2),
+            "--timeout",
+            "5",
+            "--json",
+            "--engine",
+            "cdcl",
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -43,7 +55,7 @@ def test_cli_timeout_5s_answers_unknown_within_6s():
 @pytest.mark.parametrize("backend", ["cadical195", "kissat404", "glucose4", "minisat22"])
 def test_every_backend_stops_at_the_deadline(backend, multiplier):
     start = time.monotonic()
-    r = check_equivalence(*multiplier, backend=backend, timeout=2.5, sweep=False)
+    r = check_equivalence(*multiplier, backend=backend, timeout=2.5, engine="cdcl")
     wall = time.monotonic() - start
     assert r.status == UNKNOWN and r.reason == "timeout"
     assert wall <= 3.5, f"took {wall:.2f} s"
@@ -51,7 +63,19 @@ def test_every_backend_stops_at_the_deadline(backend, multiplier):
 
 def test_conflict_limit_on_the_cli():
     r = subprocess.run(
-        [sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2), "--conflicts", "200", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "circuitlab.cli",
+            "lec",
+            str(MULT),
+            str(MULT_DC2),
+            "--conflicts",
+            "200",
+            "--json",
+            "--engine",
+            "cdcl",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
