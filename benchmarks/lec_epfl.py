@@ -220,7 +220,9 @@ def environment(extra: list[str]) -> dict:
     cl = [*circuitlab_cmd(), "--version"]
     quit_abc = [ABC, "-q", "quit"]
     return {
-        "circuitlab_command": shlex.join([*cl[:-1], "lec", "A", "B", "--json", "--timeout", "T", *extra]),
+        "circuitlab_command": shlex.join(
+            [Path(cl[0]).name, *cl[1:-1], "lec", "A", "B", "--json", "--timeout", "T", *extra]
+        ),
         "circuitlab_version": run_process(cl, 60).stdout.strip(),
         "abc_version": run_process([ABC, "-q", "version"], 60).stdout.strip().splitlines()[0],
         "startup_floor_s": {

@@ -4,7 +4,7 @@ The C++ sweeper does the whole equivalence check of a miter whose every output m
 constant 0 (:func:`circuitlab.miter.miter` with ``per_output=True``):
 
 1. **bug hunting**: random simulation of the outputs, then one short SAT query per
-   output, cheapest cone first;
+   output with a small cone, cheapest cone first;
 2. **sweeping rounds**: simulation classes over 64-bit words; in topological order each
    node is rebuilt on its merged fanins (structurally hashed) and checked against its
    class representative by two small incremental queries over the fanin cones, loaded

@@ -44,6 +44,7 @@
   X(query_conflicts, 100, 1, 2000000000, "conflict budget of an equivalence query, first round") \
   X(output_conflicts, 2000, 1, 2000000000, "conflict budget of an output query, first round") \
   X(bughunt_conflicts, 50, 0, 2000000000, "conflict budget of each output's bug-hunting query (0 off)") \
+  X(bughunt_cone, 500, 0, 2000000000, "bug hunting queries only the outputs whose cone has at most this many nodes") \
   X(growth, 4, 1, 1000, "factor by which query budgets grow from one round to the next")      \
   X(rounds, 6, 1, 100, "sweeping rounds before the last, unbounded output check")            \
   X(recycle_vars, 20000, 10, 2000000000, "recycle the query solver once it has more variables ...") \

@@ -359,9 +359,9 @@ Status Sweeper::simulate_outputs() {
   return UNKNOWN;
 }
 
-// One query per output not yet constant 0, cheapest cone first; proven outputs become
-// constant 0.  SAT on a counterexample; UNSAT when every output is proven.
-Status Sweeper::check_outputs(int64_t conflicts) {
+// One query per output not yet constant 0 whose cone has at most max_cone nodes, cheapest
+// cone first; proven outputs become constant 0.  SAT on a counterexample; UNSAT when every output is proven.
+Status Sweeper::check_outputs(int64_t conflicts, uint32_t max_cone) {
   auto t0 = std::chrono::steady_clock::now();
   std::vector<uint32_t> size(aig_.outputs.size(), 0), stamp(aig_.num_vars(), 0), stack;
   for (size_t k = 0; k < aig_.outputs.size(); ++k) {  // cone size of each output
@@ -386,6 +386,10 @@ Status Sweeper::check_outputs(int64_t conflicts) {
   for (size_t k : order) {
     uint32_t o = aig_.outputs[k];
     if (o == 0) continue;
+    if (size[k] > max_cone) {  // left to sweeping (cones are sorted: so is every later one)
+      result = UNKNOWN;
+      break;
+    }
     if (o == 1) {  // constant 1: every input pattern differs
       cex_.assign(aig_.num_inputs, 0);
       result = SAT;
@@ -543,7 +547,7 @@ Status Sweeper::run(double seconds) {
   // bug hunting: simulation, then a short query per output
   Status st = simulate_outputs();
   if (st == UNKNOWN && opts_.bughunt_conflicts > 0) {
-    st = check_outputs(opts_.bughunt_conflicts);
+    st = check_outputs(opts_.bughunt_conflicts, static_cast<uint32_t>(opts_.bughunt_cone));
     stats_.bughunt_calls = stats_.sat_calls;
   }
   int64_t query = opts_.query_conflicts, output = opts_.output_conflicts;
@@ -558,7 +562,7 @@ Status Sweeper::run(double seconds) {
       last = weak && opts_.mode == 1;
     }
     if (last && !opts_.final) break;  // the caller decides what is left
-    st = check_outputs(last ? -1 : output);
+    st = check_outputs(last ? -1 : output, UINT32_MAX);
     if (last) break;
     query = std::min<int64_t>(query * opts_.growth, int64_t(1) << 40);
     output = std::min<int64_t>(output * opts_.growth, int64_t(1) << 40);

@@ -9,9 +9,9 @@
 // input flipped) and splits the classes.  The solver is recycled once it has grown and
 // answered enough queries, so each query stays small.
 //
-// Around the sweep (Sweeper::run): the outputs are first simulated and then checked by
-// short SAT calls, cheapest cone first (bug hunting); then rounds of sweeping and output
-// checks follow with budgets that grow by `growth` per round.  In `auto` mode a round
+// Around the sweep (Sweeper::run): the outputs are first simulated, and those with small
+// cones are checked by short SAT calls, cheapest first (bug hunting); then rounds of
+// sweeping and output checks follow with budgets that grow by `growth` per round.  In `auto` mode a round
 // that proves few of its candidates (no internal equivalences to exploit, as between an
 // array and a carry-save multiplier) hands the outputs to one unbounded CDCL check.
 //
@@ -150,7 +150,7 @@ class Sweeper {
   double seconds_left() const;
   uint64_t random();
   Status simulate_outputs();
-  Status check_outputs(int64_t conflicts);
+  Status check_outputs(int64_t conflicts, uint32_t max_cone);
   Status fraig_round(int64_t conflicts, bool* weak, bool stop_at_difference);
   Status take_model(ConeSolver& cs);
 };
