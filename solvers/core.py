@@ -231,20 +231,26 @@ def _differing_outputs(a: AIG, b: AIG, inputs: np.ndarray, in_perm, out_perm) ->
     return np.flatnonzero(oa != ob).tolist()
 
 
+def _verifier(a: AIG, b: AIG, backend: str, in_perm, out_perm):
+    """``verify(result, encoding)`` of a miter's SAT answer: its inputs must separate ``a`` and ``b``."""
+
+    def verify(res, enc):
+        inputs = enc.model_to_inputs(res.model)  # [I]
+        diff = _differing_outputs(a, b, inputs, in_perm, out_perm)
+        if not diff:
+            raise InternalSolverError(f"{backend}'s counterexample does not separate the circuits")
+        res.inputs, res.differing_outputs = inputs, diff
+
+    return verify
+
+
 def _check_monolithic(a: AIG, b: AIG, opts: SolveOptions, guidance, in_perm, out_perm) -> SolveResult:
     def make():
         m = miter(a, b)
         enc = encode(m, method=opts.encoding)
         return enc.cnf, enc
 
-    def verify(res, enc):
-        inputs = enc.model_to_inputs(res.model)  # [I]
-        diff = _differing_outputs(a, b, inputs, in_perm, out_perm)
-        if not diff:
-            raise InternalSolverError(f"{opts.backend}'s counterexample does not separate the circuits")
-        res.inputs, res.differing_outputs = inputs, diff
-
-    return _run(make, verify, opts, guidance)
+    return _run(make, _verifier(a, b, opts.backend, in_perm, out_perm), opts, guidance)
 
 
 def _check_swept(a: AIG, b: AIG, opts: SolveOptions, engine: str, in_perm, out_perm, progress, sweep_options):
@@ -304,14 +310,7 @@ def _final_check(reduced: AIG, a: AIG, b: AIG, opts, deadline, in_perm, out_perm
         enc = encode(bld.build(), method=opts.encoding)
         return enc.cnf, enc
 
-    def verify(res, enc):
-        inputs = enc.model_to_inputs(res.model)  # [I]
-        diff = _differing_outputs(a, b, inputs, in_perm, out_perm)
-        if not diff:
-            raise InternalSolverError(f"{opts.backend}'s counterexample does not separate the circuits")
-        res.inputs, res.differing_outputs = inputs, diff
-
-    res = _run(make, verify, final_opts, None)
+    res = _run(make, _verifier(a, b, opts.backend, in_perm, out_perm), final_opts, None)
     res.sweep = swept.sweep
     res.stats.solve_time += swept.stats.solve_time
     return res
