@@ -24,6 +24,12 @@ from .aig import AIG, LIT
 from .errors import AigerFormatError
 from .fileio import atomic_write
 
+MAX_VARS = 1 << 31  # literals 2 * M + 1 must fit in 32 bits
+# binary inputs take no bytes: a header may declare at most this many (plus per file byte)
+BINARY_INPUTS_FREE = 1 << 20
+BINARY_INPUTS_PER_BYTE = 16
+HEADER_SLACK = 1024  # header counts up to this are checked by parsing, larger ones up front
+
 __all__ = ["read_aiger", "parse_aiger", "write_aiger", "aiger_bytes", "to_pyaiger", "from_pyaiger"]
 
 
@@ -90,8 +96,10 @@ class _Parser:
             self.fail(f"header counts lie: M={m} but I+L+A={i + n_lat + a}", line=1)
         if not self.binary and m < i + n_lat + a:
             self.fail(f"header counts lie: M={m} is smaller than I+L+A={i + n_lat + a}", line=1)
+        self.check_header_fits(nums)
         self.m, self.i, self.l, self.o, self.a = m, i, n_lat, o, a
-        inputs = np.arange(1, i + 1, dtype=LIT) * 2 if self.binary else self.lit_lines(i, 1, 1, "input literal")[:, 0]
+        # binary inputs are implicit (literals 2..2I); ascii lists them
+        inputs = np.zeros(0, LIT) if self.binary else self.lit_lines(i, 1, 1, "input literal")[:, 0]
         latches = self.lit_lines(n_lat, 1 if self.binary else 2, 2 if self.binary else 3, "latch line")
         outputs = self.lit_lines(o, 1, 1, "output literal")[:, 0]
         bad = self.lit_lines(b, 1, 1, "bad-state literal")[:, 0]
@@ -113,6 +121,32 @@ class _Parser:
             aig = self.ascii_canonical(inputs, latches, outputs, bad, cons, ands)
         self.symbols(aig)
         return aig
+
+    def check_header_fits(self, nums: list[int]) -> None:
+        """Refuse header counts that the rest of the file cannot hold, before allocating.
+
+        Every ascii line and every binary AND takes at least 2 bytes, so a header that
+        claims more items than that is a lie (a 26-byte file must not make the reader
+        allocate gigabytes).  Small claims are left to the section parsers, whose
+        "unexpected end of file" names the byte where a truncated file stops.  Binary inputs take no bytes at all: at most
+        ``BINARY_INPUTS_FREE + BINARY_INPUTS_PER_BYTE * file size`` are accepted.
+        """
+        m, i, n_lat, o, a, b, c = nums[:7]
+        if m >= MAX_VARS:
+            self.fail(f"header M={m} is beyond the largest supported variable ({MAX_VARS - 1})", line=1)
+        left = len(self.data) - self.pos
+        names = ("L", "O", "B", "C", "A") if self.binary else ("I", "L", "O", "B", "C", "A")
+        counts = dict(zip(("I", "L", "O", "B", "C", "A"), (i, n_lat, o, b, c, a), strict=True))
+        total = 0
+        for name in names:
+            total += counts[name]
+            if 2 * total - 1 > left and total > HEADER_SLACK:
+                self.fail(
+                    f"header {name}={counts[name]} claims more than the {left} bytes after the header hold", line=1
+                )
+        limit = BINARY_INPUTS_FREE + BINARY_INPUTS_PER_BYTE * len(self.data)
+        if self.binary and i > limit:
+            self.fail(f"header I={i} is implausible for a {len(self.data)}-byte binary file (at most {limit})", line=1)
 
     # -- line sections ------------------------------------------------------------
     def lit_lines(self, count: int, n_min: int, n_max: int, what: str) -> np.ndarray:
@@ -226,16 +260,6 @@ class _Parser:
         if len(big):
             k = int(big[0])
             self.fail(f"literal {int(defs[k])} out of range (M={m})", line=int(def_lines[k]))
-        owner = np.full(m + 1, -1, dtype=np.int64)  # var -> position in defs
-        dv = defs >> 1
-        order = np.argsort(dv, kind="stable")
-        dup = np.flatnonzero(dv[order][1:] == dv[order][:-1])
-        if len(dup):
-            k = int(order[dup[0] + 1])
-            self.fail(f"variable {int(dv[k])} defined twice", line=int(def_lines[k]))
-        owner[dv] = np.arange(len(defs))
-        defined = owner >= 0
-        defined[0] = True
         lat_next = latches[:, 1] if n_lat else np.zeros(0, LIT)
         used = [
             (lat_next, lat_line, "latch next-state"),
@@ -250,6 +274,19 @@ class _Parser:
             if len(big):
                 k = int(big[0])
                 self.fail(f"{what} literal {int(arr[k])} out of range (M={m})", line=line0 + k)
+        # arrays indexed by variable cover the variables the file uses, whatever M claims
+        top = max([0] + [int(x.max()) >> 1 for x in (defs, *(arr for arr, _, _ in used)) if len(x)])
+        owner = np.full(top + 1, -1, dtype=np.int64)  # var -> position in defs
+        dv = defs >> 1
+        order = np.argsort(dv, kind="stable")
+        dup = np.flatnonzero(dv[order][1:] == dv[order][:-1])
+        if len(dup):
+            k = int(order[dup[0] + 1])
+            self.fail(f"variable {int(dv[k])} defined twice", line=int(def_lines[k]))
+        owner[dv] = np.arange(len(defs))
+        defined = owner >= 0
+        defined[0] = True
+        for arr, line0, what in used:
             undef = np.flatnonzero(~defined[arr >> 1])
             if len(undef):
                 k = int(undef[0])
@@ -268,7 +305,7 @@ class _Parser:
         idx = np.arange(a)
         topo = self.topo_sort(p0, p1, and_line) if a and ((p0 >= idx) | (p1 >= idx)).any() else idx
         # renumber: inputs, latches, then ANDs in topological order
-        new_var = np.zeros(m + 1, dtype=np.int64)
+        new_var = np.zeros(top + 1, dtype=np.int64)
         new_var[inputs >> 1] = np.arange(1, i + 1)
         new_var[lat_cur >> 1] = np.arange(i + 1, i + n_lat + 1)
         new_var[ands[topo, 0] >> 1] = np.arange(i + n_lat + 1, i + n_lat + a + 1)

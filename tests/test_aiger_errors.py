@@ -108,3 +108,42 @@ def test_fuzz_only_typed_errors(base, edits):
     aig.validate()  # anything accepted is a well-formed AIG
     assert aig.num_ands == len(aig.ands)
     np.testing.assert_array_less(aig.ands, 2 * (aig.max_var + 1))
+
+
+# Headers that claim more than the file holds (found by fuzzing: a 26-byte file made the
+# reader allocate 16 GiB).  Each is refused, or read, without allocating from the claim.
+LYING_HEADERS = {
+    b"aag 2147483648 1 0 1 0\n2\n2\n": "M=2147483648",  # literals would not fit in 32 bits
+    b"aig 2000000000 2000000000 0 1 0\n2\n": "I=2000000000",  # binary inputs take no bytes
+    b"aag 900000 1 0 1 800000\n2\n2\n": "A=800000",  # 800,000 AND lines in 5 bytes
+    b"aig 0 0 0 3000000 0\n2\n": "O=3000000",
+    b"aig 400000 0 0 1 400000\n0\n\x02\x02": "A=400000",  # 400,000 binary ANDs in 2 bytes
+}
+
+
+@pytest.mark.parametrize("data", list(LYING_HEADERS), ids=list(LYING_HEADERS.values()))
+def test_lying_header_is_refused_before_allocating(data):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(AigerFormatError, match=LYING_HEADERS[data]) as err:
+            parse_aiger(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+    assert ":1:" in str(err.value)  # the header line
+
+
+def test_large_unused_ascii_m_is_read_without_allocating_by_m():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        aig = parse_aiger(b"aag 2147483647 1 0 1 0\n2\n2\n")  # legal: M may exceed I + L + A
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert aig.num_inputs == 1 and aig.outputs.tolist() == [2]
+    assert peak < 8 << 20
