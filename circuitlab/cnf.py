@@ -150,6 +150,9 @@ def encode(aig: AIG, method: str = "tseitin", assert_output: int | str | None = 
 
 
 # ---------------------------------------------------------------------------- DIMACS
+UNUSED_VARS_SLACK = 1 << 20  # declared variables beyond the largest used one that a header may claim
+
+
 def parse_dimacs(text: str | bytes, path: str | os.PathLike[str] | None = None) -> CNF:
     """Strictly parse DIMACS CNF: one ``p cnf V C`` header, clauses ending in 0.
 
@@ -199,6 +202,10 @@ def parse_dimacs(text: str | bytes, path: str | os.PathLike[str] | None = None) 
     if len(clauses) != nc:
         raise DimacsFormatError(path, f"header says {nc} clauses but the file has {len(clauses)}")
     cnf = CNF(from_clauses=clauses)
+    if nv > cnf.nv + UNUSED_VARS_SLACK:  # solvers allocate per declared variable
+        raise DimacsFormatError(
+            path, f"header declares {nv} variables but the clauses use {cnf.nv} (at most {UNUSED_VARS_SLACK} unused)"
+        )
     cnf.nv = max(cnf.nv, nv)
     return cnf
 

@@ -76,6 +76,7 @@ def test_dimacs_roundtrip(tmp_path):
         ("p cnf 2 2\n1 2 0\n", "header says 2 clauses"),
         ("p cnf 2 1\n1 2\n", "not terminated"),
         ("", "missing 'p cnf' header"),
+        ("p cnf 2000000000 1\n1 0\n", "declares 2000000000 variables"),  # a solver would allocate them
     ],
 )
 def test_malformed_dimacs(text, msg):
