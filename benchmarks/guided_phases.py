@@ -4,7 +4,7 @@ Run: ``python -m circuitlab.benchmarks.guided_phases [--timeout S]``.
 Writes ``benchmarks/results/guided_phases.{json,md}``.
 
 Each miter is solved by cadical195 twice in the same run: with no guidance, and with
-phase preferences from the pretrained GNN (``circuitlab.solvers.gnn_guidance``).  Solve
+phase preferences from the pretrained GNN (``circuitlab.guided``).  Solve
 time excludes encoding; GNN inference time is reported in its own column.
 """
 
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from circuitlab.aiger import read_aiger
 from circuitlab.benchmarks.results_io import RESULTS, write_results
+from circuitlab.guided import guidance_for
 from circuitlab.miter import miter
 from circuitlab.solvers import UNKNOWN, solve_aig
-from circuitlab.solvers.gnn_guidance import gnn_guidance
 
 from .solvers_backends import instances, par2
 
@@ -34,7 +34,7 @@ def main(argv=None):
         for inst in instances(Path(tmp)):
             m = miter(read_aiger(inst.a), read_aiger(inst.b))
             t = time.perf_counter()
-            g = gnn_guidance(m)
+            g, _ = guidance_for(m, ["phases"], source="gnn")
             t_gnn = time.perf_counter() - t
             row = {"name": inst.name, "equivalent": inst.equivalent, "gnn_s": t_gnn, "phases": len(g.phases)}
             for label, guidance in (("plain", None), ("guided", g)):

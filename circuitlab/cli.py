@@ -198,21 +198,47 @@ def _is_dimacs(path: str) -> bool:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @importlib.import_module("circuitlab.solvers.options").click_options  # flags from SolveOptions
-@click.option("--guided", is_flag=True, help="Phases from the pretrained CASCAD-style GNN (AIGER input only).")
+@click.option("--guided", is_flag=True, help="Guide the search with every part (--guide all); AIGER input only.")
+@click.option(
+    "--guide",
+    "guide",
+    default=None,
+    metavar="PARTS",
+    help="Guidance parts, comma-separated: phases, priorities, filter (or all).",
+)
+@click.option(
+    "--guide-source",
+    type=click.Choice(["hybrid", "sim", "gnn"]),
+    default="hybrid",
+    show_default=True,
+    help="Where the probabilities come from: simulation, the GNN, or simulation with the GNN for rare gates.",
+)
+@click.option("--threads", type=click.IntRange(1, 256), default=1, show_default=True, help="torch threads for the GNN.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def solve(file, as_json, guided, **options):
+@click.pass_context
+def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
     """Is some output of an AIGER FILE satisfiable (or a DIMACS FILE)?  Exit 10 SAT, 20 UNSAT, 0 unknown.
 
     A SAT answer is checked (simulated on the circuit, or against every clause) before
     it is printed.  With --proof/--check-proof an UNSAT answer comes with a DRAT proof
-    of the CNF that `circuitlab cnf` writes, checked by dratify.
+    of the CNF that `circuitlab cnf` writes, checked by dratify.  With --guided/--guide
+    and no --backend, circuitlab's engine runs (the only backend with every hook).
     """
     import time
 
-    from circuitlab.solvers import SAT, UNKNOWN, SolveOptions, solve_aig, solve_cnf
+    from circuitlab.solvers import SAT, UNKNOWN, SolveOptions, get_backend, solve_aig, solve_cnf
     from circuitlab.solvers.options import command_start
 
     start = command_start()  # --timeout counts from process start
+    parts = None
+    if guided or guide is not None:
+        from .guided import parse_parts, required_features
+
+        parts = parse_parts("all" if guided and guide is None else guide)
+        if ctx.get_parameter_source("backend") == click.core.ParameterSource.DEFAULT:
+            options["backend"] = "circuitlab"
+        for feature in required_features(parts):  # before any model runs
+            get_backend(options["backend"]).require(feature)
     opts = SolveOptions(**options)
     if _is_dimacs(file):
         from .cnf import read_dimacs
@@ -220,18 +246,22 @@ def solve(file, as_json, guided, **options):
         formula, aig = read_dimacs(file), None
     else:
         formula = aig = _read_circuit(file)
-    guidance = None
-    if guided:
+    guidance = report = None
+    if parts is not None:
         if aig is None:
-            raise click.BadParameter("--guided needs an AIGER circuit, not DIMACS")
-        from circuitlab.solvers.gnn_guidance import gnn_guidance
+            raise click.BadParameter("--guided/--guide need an AIGER circuit, not DIMACS")
+        from .guided import guidance_for
 
-        guidance = gnn_guidance(aig)  # GNN inference counts against --timeout
+        guidance, report = guidance_for(aig, parts, guide_source, threads)  # counts against --timeout
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
     opts = SolveOptions.make(opts, timeout=rest)
     res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts, guidance=guidance)
+    if report is not None:
+        report.engine = res.stats.hooks or {}
     if as_json:
         out = {"file": file, **res.to_json()}
+        if report is not None:
+            out["guidance"] = report.to_json()
         if res.status == SAT and aig is None:
             out["model"] = res.model
         _echo_json(out)
@@ -245,6 +275,8 @@ def solve(file, as_json, guided, **options):
                 click.echo("v " + " ".join(map(str, res.model)) + " 0")
         for line in res.comment_lines():
             click.echo(line)
+        if report is not None:
+            click.echo(report.comment_line())
     sys.exit(res.status)
 
 

@@ -34,6 +34,7 @@ class SolveStats:
     total_time: float = 0.0
     check_time: float | None = None
     guided_decisions: int | None = None
+    hooks: dict | None = None  # circuitlab engine: what its guidance hooks did
 
     def to_dict(self) -> dict:
         d = asdict(self)

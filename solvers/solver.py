@@ -44,6 +44,9 @@ from .guidance import DecisionPropagator, Guidance
 from .result import SAT, UNKNOWN, UNSAT, SolveResult, SolveStats
 from .watchdog import run_in_child
 
+# engine statistics of the guidance hooks (circuitlab backend)
+HOOK_STATS = ("phase_decisions", "phases_followed", "priority_decisions", "filter_kept", "filter_dropped")
+
 
 @contextmanager
 def _sigint_calls(on_sigint):
@@ -298,6 +301,8 @@ class Solver:
             acc = self._pysat.accum_stats() or {}
             st.conflicts, st.decisions = acc.get("conflicts"), acc.get("decisions")
             st.propagations, st.restarts = acc.get("propagations"), acc.get("restarts")
+            if self.backend.native:
+                st.hooks = {k: int(acc.get(k, 0)) for k in HOOK_STATS}
         return st
 
     def _prepare_guidance(self) -> None:

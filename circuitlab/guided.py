@@ -1,0 +1,171 @@
+"""Guided solving: circuit probabilities -> hint arrays for the CDCL engine (CASCAD-style).
+
+This is the one module that knows both the probability sources (simulation, the GNN in
+:mod:`circuitlab.gnn`) and the solver's hooks (:class:`circuitlab.solvers.Guidance`).
+The solver layer only ever receives plain arrays.
+
+**Sources** of the signal probabilities P(v = 1), one per AIG variable:
+
+* ``sim``: random simulation (``patterns`` patterns); needs no model.
+* ``gnn``: the pretrained CASCAD-style GNN (torch, ``threads`` CPU threads).
+* ``hybrid`` (default): simulation, except where it saw only one value of a gate (a
+  condition too rare to sample, P < 1 / patterns), where the GNN's estimate is used.
+  The GNN runs only when such gates exist.
+
+**Mapping** (AIG variable ``v`` is CNF variable ``v + 1``):
+
+* ``phases``: a gate whose probability is at least ``margin`` away from 1/2 starts (and
+  is rephased back to) its more likely value, so decisions follow what the circuit
+  usually does;
+* ``priorities``: gates are ordered by uncertainty, ``1 - |2 P - 1|`` (the least
+  predictable first); the engine seeds its VSIDS and VMTF orders with it;
+* ``filter``: a learned clause whose literals are usually true under random inputs is
+  nearly implied by the circuit and rarely propagates; the weight of literal ``l`` is
+  ``FILTER_SCALE * (1/2 - P(l))``, so the engine's reduction ranks such clauses lower
+  and drops them first (CASCAD's probability-guided clause filtering).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .aig import AIG
+from .errors import CircuitlabError
+from .sim import signal_probabilities
+
+if TYPE_CHECKING:
+    from circuitlab.solvers import Guidance
+
+PARTS = ("phases", "priorities", "filter")
+SOURCES = ("hybrid", "sim", "gnn")
+FILTER_SCALE = 4.0  # filter scores then move a clause's rank by up to 2 LBD units
+
+
+class GuidanceError(CircuitlabError, ValueError):
+    """A guidance request that cannot be met (unknown part or source)."""
+
+
+@dataclass
+class GuideReport:
+    """What the guidance was made of, for the CLI's report and ``--json``."""
+
+    source: str
+    parts: list[str]
+    seconds: float = 0.0  # all hint making, GNN included
+    gnn_seconds: float = 0.0
+    gnn_vars: int = 0  # variables whose probability came from the GNN
+    phased: int = 0
+    prioritized: int = 0
+    filter_literals: int = 0
+    engine: dict = field(default_factory=dict)  # what the engine's hooks did (filled after solving)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        for k in ("seconds", "gnn_seconds"):
+            d[k] = round(d[k], 6)
+        return d
+
+    def comment_line(self) -> str:
+        eng = self.engine
+        did = ""
+        if eng:
+            did = (
+                f"; engine: {eng.get('phase_decisions', 0)} decisions on phased variables "
+                f"({eng.get('phases_followed', 0)} followed), {eng.get('priority_decisions', 0)} from priorities, "
+                f"{eng.get('filter_kept', 0)} clauses kept and {eng.get('filter_dropped', 0)} dropped by the filter"
+            )
+        return (
+            f"c guidance: {','.join(self.parts)} from {self.source} ({self.gnn_vars} variables from the GNN), "
+            f"{self.phased} phased, {self.prioritized} prioritized, hints {self.seconds:.3f} s "
+            f"(GNN {self.gnn_seconds:.3f} s){did}"
+        )
+
+
+def parse_parts(text: str | Iterable[str]) -> list[str]:
+    """``"phases,filter"`` -> ``["phases", "filter"]`` (checked; ``all`` means every part)."""
+    items = [t.strip() for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
+    if items == ["all"]:
+        return list(PARTS)
+    bad = [t for t in items if t not in PARTS]
+    if bad or not items:
+        raise GuidanceError(f"--guide takes a comma-separated subset of {', '.join(PARTS)} (or all), got {text!r}")
+    return [p for p in PARTS if p in items]
+
+
+def probabilities(
+    aig: AIG, source: str = "hybrid", threads: int = 1, patterns: int = 4096, seed: int = 0
+) -> tuple[np.ndarray, GuideReport]:
+    """``[M + 1]`` P(v = 1) from ``source``, and a report of how it was made."""
+    if source not in SOURCES:
+        raise GuidanceError(f"--guide-source must be one of {', '.join(SOURCES)}, got {source!r}")
+    t0 = time.monotonic()
+    rep = GuideReport(source=source, parts=[])
+    if source == "gnn":
+        p = _gnn(aig, threads, rep)
+        rep.gnn_vars = aig.max_var
+    else:
+        p = signal_probabilities(aig, num_patterns=patterns, seed=seed)  # [M + 1]
+        rare = np.flatnonzero((p == 0.0) | (p == 1.0))
+        rare = rare[rare >= aig.first_and_var]  # gates simulation saw at one value only
+        if source == "hybrid" and len(rare):
+            p[rare] = _gnn(aig, threads, rep)[rare]
+            rep.gnn_vars = len(rare)
+    rep.seconds = time.monotonic() - t0
+    return p, rep
+
+
+def _gnn(aig: AIG, threads: int, rep: GuideReport) -> np.ndarray:
+    t0 = time.monotonic()  # importing torch and loading the model count as GNN time
+    from circuitlab.gnn import predict  # torch only when the GNN is asked for
+
+    p = predict(aig, threads=threads).signal  # [M + 1]
+    rep.gnn_seconds += time.monotonic() - t0
+    return np.asarray(p, dtype=np.float64)
+
+
+def hints(p: np.ndarray, parts: Iterable[str], first_and_var: int, margin: float = 0.05) -> dict:
+    """Hint arrays over AIG variables from probabilities ``p`` ``[M + 1]``.
+
+    Returns ``{"phases": [M+1] (+1/-1/0), "priorities": [M+1] (NaN = none),
+    "filter_weights": [M+1, 2]}``, with only the requested parts.
+    """
+    out: dict = {}
+    gate = np.arange(len(p)) >= first_and_var  # [M + 1]
+    if "phases" in parts:
+        ph = np.where(p >= 0.5 + margin, 1, np.where(p <= 0.5 - margin, -1, 0))
+        out["phases"] = np.where(gate, ph, 0).astype(np.int8)
+    if "priorities" in parts:
+        out["priorities"] = np.where(gate, 1.0 - np.abs(2.0 * p - 1.0), np.nan)
+    if "filter" in parts:
+        w = FILTER_SCALE * np.stack([0.5 - p, p - 0.5], axis=1)  # [M + 1, 2]: positive, negative literal
+        out["filter_weights"] = w.astype(np.float32)
+    return out
+
+
+def guidance_for(
+    aig: AIG, parts: Iterable[str], source: str = "hybrid", threads: int = 1, patterns: int = 4096
+) -> tuple[Guidance, GuideReport]:
+    """A :class:`circuitlab.solvers.Guidance` for ``encode(aig)``'s CNF, and its report."""
+    from circuitlab.solvers import Guidance
+
+    parts = list(parts)
+    p, rep = probabilities(aig, source, threads, patterns)
+    h = hints(p, parts, aig.first_and_var)
+    rep.parts = parts
+    g = Guidance.from_aig(phases=h.get("phases"), priorities=h.get("priorities"))
+    if "filter_weights" in h:
+        g.filter_weights = h["filter_weights"]  # row v: AIG variable v = CNF variable v + 1
+        rep.filter_literals = 2 * len(h["filter_weights"])
+    rep.phased = int(np.count_nonzero(h["phases"])) if "phases" in h else 0
+    rep.prioritized = int(np.isfinite(h["priorities"]).sum()) if "priorities" in h else 0
+    return g, rep
+
+
+def required_features(parts: Iterable[str]) -> list[str]:
+    """Backend features the guidance parts need (checked before any model runs)."""
+    return [{"phases": "phases", "priorities": "priorities", "filter": "filter"}[p] for p in parts]

@@ -1,0 +1,92 @@
+"""circuitlab.guided: probabilities -> hint arrays; guidance never changes a verdict."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from circuitlab import guided
+from circuitlab.aig import AIGBuilder
+from circuitlab.aiger import read_aiger
+from circuitlab.guided import GuidanceError, guidance_for, hints, parse_parts, probabilities
+from circuitlab.miter import miter
+from circuitlab.solvers import SAT, UNSAT, solve_aig
+from helpers import EXAMPLES
+
+
+def test_parse_parts():
+    assert parse_parts("filter,phases") == ["phases", "filter"]
+    assert parse_parts("all") == ["phases", "priorities", "filter"]
+    for bad in ("", "nope", "phases,nope"):
+        with pytest.raises(GuidanceError, match="--guide"):
+            parse_parts(bad)
+    with pytest.raises(GuidanceError, match="--guide-source"):
+        probabilities(read_aiger(EXAMPLES / "ctrl.aig"), source="oracle")
+
+
+def test_hint_arrays_follow_the_probabilities():
+    p = np.array([0.0, 0.5, 0.9, 0.1, 0.52])  # constant, an input, three gates
+    h = hints(p, ["phases", "priorities", "filter"], first_and_var=2)
+    assert h["phases"].tolist() == [0, 0, 1, -1, 0]
+    pr = h["priorities"]
+    assert np.isnan(pr[:2]).all() and pr[4] > pr[2] == pytest.approx(pr[3])  # least predictable first
+    w = h["filter_weights"]
+    assert w.shape == (5, 2) and w[2, 0] < 0 < w[2, 1]  # a usually-true literal scores clauses down
+
+
+def _wide_and(n=24):
+    b = AIGBuilder()
+    xs = [b.input(f"x{k}") for k in range(n)]
+    b.output(b.and_many(xs), "y")
+    return b.build()
+
+
+def test_hybrid_asks_the_gnn_only_for_gates_simulation_never_saw_switch(monkeypatch):
+    calls = []
+
+    def fake_gnn(aig, threads, rep):
+        calls.append(aig.max_var)
+        return np.full(aig.max_var + 1, 0.25)
+
+    monkeypatch.setattr(guided, "_gnn", fake_gnn)
+    p, rep = probabilities(read_aiger(EXAMPLES / "ctrl.aig"), "hybrid")
+    assert not calls and rep.gnn_vars == 0 and ((p >= 0) & (p <= 1)).all()
+    aig = _wide_and()
+    p, rep = probabilities(aig, "hybrid", patterns=1024)
+    assert calls and rep.gnn_vars > 0  # the deep ANDs of 24 inputs are never 1 in 1,024 patterns
+    assert p[aig.max_var] == 0.25 and p[1] == pytest.approx(0.5, abs=0.1)
+
+
+@pytest.mark.parametrize("source", ["sim", "hybrid", "gnn"])
+def test_guidance_never_changes_a_verdict(source):
+    a = read_aiger(EXAMPLES / "i2c.aig")
+    for other, want in (("i2c_dc2", UNSAT), ("i2c_bug", SAT)):
+        m = miter(a, read_aiger(EXAMPLES / f"{other}.aig"))
+        g, rep = guidance_for(m, ["phases", "priorities", "filter"], source)
+        r = solve_aig(m, backend="circuitlab", guidance=g)
+        assert r.status == want and r.stats.hooks is not None
+        assert rep.phased > 0 and rep.prioritized > 0 and rep.filter_literals == 2 * (m.max_var + 1)
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "circuitlab.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_guided_reports_what_the_guidance_did(tmp_path):
+    m = tmp_path / "m.aig"
+    assert _cli("miter", str(EXAMPLES / "i2c.aig"), str(EXAMPLES / "i2c_bug.aig"), "-o", str(m)).returncode == 0
+    r = _cli("solve", "--guided", str(m))
+    assert r.returncode == 10 and "verified by simulation" in r.stdout and "c guidance:" in r.stdout
+    r = _cli("solve", "--guide", "phases,filter", "--guide-source", "sim", "--json", str(m))
+    out = json.loads(r.stdout)
+    assert r.returncode == 10 and out["guidance"]["parts"] == ["phases", "filter"] and out["backend"] == "circuitlab"
+    assert out["guidance"]["engine"]["phase_decisions"] >= 0
+    # a capability the backend lacks fails before any model runs; DIMACS has no circuit to guide
+    r = _cli("solve", "--guide", "filter", "--backend", "cadical195", str(m))
+    assert r.returncode == 2 and "filter" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    cnf = tmp_path / "m.cnf"
+    assert _cli("cnf", str(m), "-o", str(cnf)).returncode == 0
+    r = _cli("solve", "--guided", str(cnf))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
