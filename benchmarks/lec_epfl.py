@@ -45,7 +45,7 @@ from circuitlab.abc import abc_optimize_file
 from circuitlab.aiger import read_aiger, write_aiger
 from circuitlab.mutate import observable_mutation
 
-from .results_io import RESULTS, write_results
+from .results_io import RESULTS, cactus_plot, write_results
 
 EPFL = Path(__file__).resolve().parent / "epfl"
 ABC = "berkeley-abc"
@@ -314,24 +314,8 @@ def report(table: list[dict], summaries: dict, env: dict, timeout: float) -> str
 
 
 def cactus(table: list[dict], timeout: float, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for tool in TOOLS:
-        ts = sorted(x for t in table if (x := _solved_time(t.get(tool))) is not None)
-        if ts:
-            ax.step(range(1, len(ts) + 1), ts, where="post", label=f"{tool} ({len(ts)} solved)")
-    ax.set_xlabel("instances solved")
-    ax.set_ylabel("wall time per check (s)")
-    ax.set_yscale("log")
-    ax.set_title(f"EPFL equivalence checks ({len(table)}), {timeout:g} s limit")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    series = {tool: [x for t in table if (x := _solved_time(t.get(tool))) is not None] for tool in TOOLS}
+    cactus_plot(series, f"EPFL equivalence checks ({len(table)}), {timeout:g} s limit", path)
 
 
 # ---------------------------------------------------------------------------- main

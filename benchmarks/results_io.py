@@ -18,3 +18,25 @@ def write_results(out, data, markdown: str, echo: bool = True) -> None:
     atomic_write(out.with_suffix(".md"), markdown if markdown.endswith("\n") else markdown + "\n")
     if echo:
         print(markdown)
+
+
+def cactus_plot(series: dict[str, list[float]], title: str, path) -> None:
+    """A cactus plot (solved instances against time, log scale) of ``{label: solved times}``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for label, times in series.items():
+        ts = sorted(times)
+        if ts:
+            ax.step(range(1, len(ts) + 1), ts, where="post", label=f"{label} ({len(ts)} solved)")
+    ax.set_xlabel("instances solved")
+    ax.set_ylabel("wall time per check (s)")
+    ax.set_yscale("log")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

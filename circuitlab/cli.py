@@ -78,6 +78,41 @@ def _parse_bits(s: str, n: int, what: str):
     return [c == "1" for c in s]
 
 
+def _guide_options(command):
+    """--guided, --guide, --guide-source and --threads (solve and lec)."""
+    command = click.option(
+        "--threads", type=click.IntRange(1, 256), default=1, show_default=True, help="torch threads for the GNN."
+    )(command)
+    command = click.option(
+        "--guide-source",
+        type=click.Choice(["hybrid", "sim", "gnn"]),
+        default="hybrid",
+        show_default=True,
+        help="Where the probabilities come from: simulation, the GNN, or simulation with the GNN for rare gates.",
+    )(command)
+    command = click.option(
+        "--guide", "guide", default=None, metavar="PARTS", help="Guidance parts: phases, priorities, filter (or all)."
+    )(command)
+    return click.option("--guided", is_flag=True, help="Guide the search with every part (--guide all).")(command)
+
+
+def _guide_parts(ctx, options: dict, guided: bool, guide: str | None) -> list[str] | None:
+    """The requested guidance parts (None: unguided).  Without --backend, guidance picks
+    circuitlab's engine; a backend lacking a part is refused before any model runs."""
+    if not guided and guide is None:
+        return None
+    from circuitlab.solvers import get_backend
+
+    from .guided import parse_parts, required_features
+
+    parts = parse_parts(guide if guide is not None else "all")
+    if ctx.get_parameter_source("backend") == click.core.ParameterSource.DEFAULT:
+        options["backend"] = "circuitlab"
+    for feature in required_features(parts):
+        get_backend(options["backend"]).require(feature)
+    return parts
+
+
 # ---------------------------------------------------------------------------- commands
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
@@ -198,22 +233,7 @@ def _is_dimacs(path: str) -> bool:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @importlib.import_module("circuitlab.solvers.options").click_options  # flags from SolveOptions
-@click.option("--guided", is_flag=True, help="Guide the search with every part (--guide all); AIGER input only.")
-@click.option(
-    "--guide",
-    "guide",
-    default=None,
-    metavar="PARTS",
-    help="Guidance parts, comma-separated: phases, priorities, filter (or all).",
-)
-@click.option(
-    "--guide-source",
-    type=click.Choice(["hybrid", "sim", "gnn"]),
-    default="hybrid",
-    show_default=True,
-    help="Where the probabilities come from: simulation, the GNN, or simulation with the GNN for rare gates.",
-)
-@click.option("--threads", type=click.IntRange(1, 256), default=1, show_default=True, help="torch threads for the GNN.")
+@_guide_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
@@ -226,19 +246,11 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
     """
     import time
 
-    from circuitlab.solvers import SAT, UNKNOWN, SolveOptions, get_backend, solve_aig, solve_cnf
+    from circuitlab.solvers import SAT, UNKNOWN, SolveOptions, solve_aig, solve_cnf
     from circuitlab.solvers.options import command_start
 
     start = command_start()  # --timeout counts from process start
-    parts = None
-    if guided or guide is not None:
-        from .guided import parse_parts, required_features
-
-        parts = parse_parts("all" if guided and guide is None else guide)
-        if ctx.get_parameter_source("backend") == click.core.ParameterSource.DEFAULT:
-            options["backend"] = "circuitlab"
-        for feature in required_features(parts):  # before any model runs
-            get_backend(options["backend"]).require(feature)
+    parts = _guide_parts(ctx, options, guided, guide)
     opts = SolveOptions(**options)
     if _is_dimacs(file):
         from .cnf import read_dimacs
@@ -301,7 +313,9 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
     help="Option of the native sweeper (repeatable; `circuitlab engine-options` lists them).",
 )
 @click.option("--no-sweep", "no_sweep", is_flag=True, hidden=True, help="Same as --engine cdcl.")
-def lec(a, b, as_json, engine, sweep_option, no_sweep, **options):
+@_guide_options
+@click.pass_context
+def lec(ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide_source, threads, **options):
     """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown.
 
     A counterexample is re-simulated on both circuits before it is printed.  With
@@ -317,9 +331,20 @@ def lec(a, b, as_json, engine, sweep_option, no_sweep, **options):
     from circuitlab.solvers.options import command_start
 
     start = command_start()  # --timeout counts from process start
+    parts = _guide_parts(ctx, options, guided, guide)
+    if parts is not None and (engine != "cdcl" and not no_sweep):
+        raise click.BadParameter("guidance steers the monolithic check: add --engine cdcl", param_hint="--guide")
     opts = SolveOptions(**options)
     sweep_opts = check_options(parse_assignments(sweep_option, "--sweep-option"))
     ca, cb = _read_circuit(a), _read_circuit(b)
+    guidance = report = None
+    if parts is not None:
+        from .guided import guidance_for
+        from .miter import miter
+
+        guidance, report = guidance_for(
+            miter(ca, cb), parts, guide_source, threads
+        )  # the miter check_equivalence solves
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
     with _SweepProgress(enabled=not as_json) as progress:
         try:
@@ -328,6 +353,7 @@ def lec(a, b, as_json, engine, sweep_option, no_sweep, **options):
                 cb,
                 SolveOptions.make(opts, timeout=rest),
                 engine="cdcl" if no_sweep else engine,
+                guidance=guidance,
                 progress=progress.update,
                 sweep_options=sweep_opts,
             )
@@ -337,6 +363,9 @@ def lec(a, b, as_json, engine, sweep_option, no_sweep, **options):
     verdict = {UNSAT: "EQUIVALENT", SAT: "NOT EQUIVALENT"}.get(res.status, "UNKNOWN")
     out = {"a": a, "b": b, "verdict": verdict, **res.to_json(), "exit_code": code}
     out["time_s"] = round(time.monotonic() - start, 6)
+    if report is not None:
+        report.engine = res.stats.hooks or {}
+        out["guidance"] = report.to_json()
     if res.status == SAT:
         names = [nm or f"o{k}" for k, nm in enumerate(ca.output_names)]
         out["counterexample"] = _bits(res.inputs)
@@ -352,6 +381,8 @@ def lec(a, b, as_json, engine, sweep_option, no_sweep, **options):
             click.echo(f"differing outputs: {shown}  (verified by simulating both circuits)")
         for line in res.comment_lines():
             click.echo(line)
+        if report is not None:
+            click.echo(report.comment_line())
     sys.exit(code)
 
 
@@ -378,6 +409,74 @@ def engine_options(as_json):
         click.echo(f"{flag} NAME=VALUE")
         for name, default, lo, hi, text in tables[title]:
             click.echo(f"  {name:18s} {default:>10}  [{lo}, {hi}]  {text}")
+
+
+@cli.group()
+def bench():
+    """Benchmark suites (see `circuitlab bench lec --help`)."""
+
+
+@bench.command("lec")
+@click.option(
+    "--suite",
+    "suite_dir",
+    type=click.Path(file_okay=False),
+    default="build/lec-suite",
+    show_default=True,
+    help="Suite folder with manifest.jsonl; built there when it has none.",
+)
+@click.option("--families", default="arith,hard", show_default=True, help="Families to build: arith, hard, epfl.")
+@click.option("--configs", default=None, help="Comma-separated configurations (default: a standard set; see --list).")
+@click.option("--list", "list_configs", is_flag=True, help="List the configurations and exit.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds per check.")
+@click.option("--memory-mb", type=click.FloatRange(min=1), default=None, help="Address-space limit per check.")
+@click.option("--jobs", type=click.IntRange(1, 1024), default=1, show_default=True, help="Local parallel checks.")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Run on a Dask cluster (tcp://host:port).")
+@click.option("--results", type=click.Path(dir_okay=False), default=None, help="Rows (JSONL) [SUITE/results.jsonl].")
+@click.option("--retry-errors", is_flag=True, help="Run again the checks recorded as errors.")
+def bench_lec(suite_dir, families, configs, list_configs, timeout, memory_mb, jobs, scheduler, results, retry_errors):
+    """Run the LEC benchmark suite: every configuration on every instance, resumable.
+
+    Writes SUITE/report.md (solved counts, PAR-2, ablation), SUITE/report.json and
+    SUITE/cactus.png.  Finished checks are kept in the results file, so a rerun does only
+    what is missing.
+    """
+    from circuitlab.benchmarks import suite as bench_suite
+
+    if list_configs:
+        for name, args in bench_suite.CONFIGS.items():
+            click.echo(f"{name:20s} {' '.join(args) or '(ABC)'}")
+        return
+    chosen = configs.split(",") if configs else list(bench_suite.DEFAULT_CONFIGS)
+    unknown = [c for c in chosen if c not in bench_suite.CONFIGS]
+    if unknown:
+        raise click.BadParameter(f"unknown configuration {unknown[0]!r}; see --list", param_hint="--configs")
+    fams = [f for f in families.split(",") if f]
+    if set(fams) - set(bench_suite.FAMILIES):
+        raise click.BadParameter(f"choose from {', '.join(bench_suite.FAMILIES)}", param_hint="--families")
+    folder = Path(suite_dir)
+    manifest = folder / bench_suite.MANIFEST
+    if not manifest.exists():
+        click.echo(f"building the suite in {folder} ...", err=True)
+        bench_suite.build_suite(folder, fams)
+    instances, bad = bench_suite.read_manifest(manifest)
+    out = Path(results) if results else folder / "results.jsonl"
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("checks", total=None)
+
+        def on_row(row, total, finished):
+            bar.update(task, total=total, completed=finished, description=f"{row['instance']} {row['config']}")
+
+        done = bench_suite.run_suite(instances, chosen, out, timeout, jobs, memory_mb, scheduler, retry_errors, on_row)
+    md = bench_suite.report(instances, chosen, done, timeout, bad)
+    from circuitlab.fileio import atomic_write
+
+    atomic_write(folder / "report.md", md)
+    atomic_write(folder / "report.json", json.dumps(bench_suite.to_json(instances, chosen, done, timeout), indent=1))
+    bench_suite.cactus(instances, chosen, done, timeout, folder / "cactus.png")
+    click.echo(md)
 
 
 class _SweepProgress:
