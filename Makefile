@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 EX     := circuitlab/examples
 JOBS   ?= 2
 
-.PHONY: demo test test-fast lint mypy tools bench sanitize clean
+.PHONY: demo test test-fast lint mypy pkg-tree docs tools bench sanitize clean
 
 # pip install compiles the native code (setup.py), so a changed C/C++ source reinstalls.
 NATIVE := setup.py $(wildcard solvers/cdcl/*.cpp solvers/cdcl/*.hpp) circuitlab/sim_kernel.c lgn/gate_kernel.c
@@ -37,14 +37,21 @@ lint: $(BIN)/.installed mypy
 	$(BIN)/ruff format --check .
 
 # solvers/, gnn/, lgn/, benchmarks/ install as circuitlab.* (pyproject package-dir), a mapping mypy cannot
-# read: build/mypy/circuitlab links that layout (rebuilt each run, so new modules are seen) for `mypy -p circuitlab`.
-mypy: $(BIN)/.installed
-	rm -rf build/mypy && mkdir -p build/mypy/circuitlab
-	for e in circuitlab/*; do ln -s ../../../$$e build/mypy/circuitlab/; done
-	for d in solvers gnn lgn benchmarks; do ln -s ../../../$$d build/mypy/circuitlab/$$d; done
+# read: build/pkg/circuitlab links that layout (rebuilt each run, so new modules are seen) for `mypy -p circuitlab`.
+# The installed package layout (solvers/ -> circuitlab.solvers, ...) as a tree of links, for mypy and the docs.
+pkg-tree:
+	rm -rf build/pkg && mkdir -p build/pkg/circuitlab
+	for e in circuitlab/*; do ln -s ../../../$$e build/pkg/circuitlab/; done
+	for d in solvers gnn lgn benchmarks; do ln -s ../../../$$d build/pkg/circuitlab/$$d; done
+
+mypy: $(BIN)/.installed pkg-tree
 	$(BIN)/mypy
 
-test: $(BIN)/.installed tools lint
+# The documentation site (MkDocs + Material + mkdocstrings + mkdocs-click) in build/site; warnings are errors.
+docs: $(BIN)/.installed pkg-tree
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: $(BIN)/.installed tools lint docs
 	TRITON_INTERPRET=1 $(BIN)/python -m pytest -q -n $(JOBS) --durations=15
 
 test-fast: $(BIN)/.installed
