@@ -52,8 +52,20 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="circuitlab")
-def cli():
+@click.option(
+    "--max-memory-mb",
+    type=click.FloatRange(min=64),
+    default=None,
+    metavar="MB",
+    help="Cap this process's address space: going over it is one error line and exit 2, not a kill by the kernel.",
+)
+def cli(max_memory_mb):
     """circuitlab: AIGs, AIGER, simulation, CNF and solving."""
+    if max_memory_mb is not None:
+        import resource
+
+        limit = int(max_memory_mb * 2**20)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -517,7 +529,21 @@ class _SweepProgress:
 
 
 # ---------------------------------------------------------------------------- entry point
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM stops a command like Ctrl-C: partial results, documented exit code
+
+
 def main(argv=None) -> int:
+    import signal
+
+    old_term = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+
+
+def _main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="circuitlab", standalone_mode=False)
     except click.exceptions.Exit as e:
@@ -533,6 +559,9 @@ def main(argv=None) -> int:
         return 130
     except (ValueError, OSError) as e:
         click.echo(f"circuitlab: error: {e}", err=True)
+        return 2
+    except MemoryError:
+        click.echo("circuitlab: error: out of memory (raise --max-memory-mb, or give the machine more)", err=True)
         return 2
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0

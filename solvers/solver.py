@@ -44,13 +44,14 @@ from .guidance import DecisionPropagator, Guidance
 from .result import SAT, UNKNOWN, UNSAT, SolveResult, SolveStats
 from .watchdog import run_in_child
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # both stop a search with UNKNOWN, "interrupted"
 # engine statistics of the guidance hooks (circuitlab backend)
 HOOK_STATS = ("phase_decisions", "phases_followed", "priority_decisions", "filter_kept", "filter_dropped")
 
 
 @contextmanager
 def _sigint_calls(on_sigint):
-    """Route Ctrl-C to ``on_sigint()`` while the main thread sits in native code.
+    """Route Ctrl-C (and SIGTERM) to ``on_sigint()`` while the main thread sits in native code.
 
     With ``expect_interrupt=True`` pysat releases the GIL and installs no SIGINT
     handler, and Python runs signal handlers only between bytecodes of the main
@@ -72,11 +73,12 @@ def _sigint_calls(on_sigint):
             ready, _, _ = select.select([wake_r, stop_r], [], [])
             if stop_r in ready:
                 return
-            if signal.SIGINT in os.read(wake_r, 64):
+            got = os.read(wake_r, 64)
+            if signal.SIGINT in got or signal.SIGTERM in got:
                 seen.set()
                 on_sigint()
 
-    old_handler = signal.signal(signal.SIGINT, lambda signum, frame: seen.set())
+    old_handlers = {sig: signal.signal(sig, lambda signum, frame: seen.set()) for sig in STOP_SIGNALS}
     old_fd = signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -84,7 +86,8 @@ def _sigint_calls(on_sigint):
         yield seen
     finally:
         signal.set_wakeup_fd(old_fd)
-        signal.signal(signal.SIGINT, old_handler)
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
         os.write(stop_w, b"x")
         watcher.join()
         for fd in (wake_r, wake_w, stop_r, stop_w):

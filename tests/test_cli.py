@@ -91,3 +91,17 @@ def test_errors_are_one_line_exit_2(args):
 def test_lec_interface_mismatch(tmp_path):
     rc, _, err = run("lec", EXAMPLES / "ctrl.aig", EXAMPLES / "i2c.aig")
     assert rc == 2 and "counts differ" in err
+
+
+def test_max_memory_mb_gives_one_line_and_exit_2(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    hyp = Path(__file__).resolve().parent.parent / "benchmarks" / "epfl" / "hyp.aig"
+    out = tmp_path / "hyp.cnf"
+    cmd = [sys.executable, "-m", "circuitlab.cli", "--max-memory-mb", "200", "cnf", str(hyp), "-o", str(out)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "out of memory" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert not out.exists() and not list(tmp_path.iterdir())  # nothing half-written

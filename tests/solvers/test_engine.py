@@ -320,3 +320,19 @@ def test_cli_timeout_and_ctrl_c_are_in_process():
     out, err = p.communicate(timeout=30)
     assert p.returncode == 3, (out, err)
     assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_cli_sigterm_stops_the_native_search_like_ctrl_c():
+    a, b = LEC_INSTANCES / "multiplier.aig", LEC_INSTANCES / "multiplier_dc2.aig"
+    p = subprocess.Popen(
+        [sys.executable, "-m", "circuitlab.cli", "lec", str(a), str(b), "--backend", "circuitlab", "--engine", "cdcl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3.0)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 3, (out, err)
+    assert "UNKNOWN" in out and "interrupted" in out and "Traceback" not in err

@@ -188,7 +188,8 @@ def test_cli_json_exit_code_matches_the_process(tmp_path):
 
 
 @pytest.mark.slow
-def test_cli_ctrl_c_during_sweeping_gives_unknown():
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_cli_ctrl_c_during_sweeping_gives_unknown(sig):
     a, b = LEC_INSTANCES / "multiplier.aig", LEC_INSTANCES / "multiplier_dc2.aig"
     # one-conflict queries and 100 rounds: a sweep slow enough to be interrupted in it
     slow = ["--engine", "sweep"]
@@ -202,7 +203,7 @@ def test_cli_ctrl_c_during_sweeping_gives_unknown():
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     time.sleep(4.0)
-    p.send_signal(signal.SIGINT)
+    p.send_signal(sig)
     out, err = p.communicate(timeout=60)
     assert p.returncode == 3, (out, err)
     assert "Traceback" not in err
