@@ -58,17 +58,7 @@ class Classes {
       for (size_t k = 0; k < words; ++k) h = (h ^ (row[k] ^ m)) * 0x9E3779B97F4A7C15ull;
       keyed.emplace_back(h, v);
     }
-    std::sort(keyed.begin(), keyed.end());
-    for (size_t i = 0; i < keyed.size();) {
-      size_t j = i;
-      while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
-      if (j - i >= 2) {
-        std::vector<uint32_t> members;
-        for (size_t k = i; k < j; ++k) members.push_back(keyed[k].second);
-        add(std::move(members));
-      }
-      i = j;
-    }
+    add_runs(keyed);
   }
 
   // The representative of v's class (v itself when it has none).
@@ -88,21 +78,10 @@ class Classes {
       if (same) continue;
       std::vector<std::pair<uint64_t, uint32_t>> keyed;
       for (uint32_t m : members) keyed.emplace_back(val(m), m);
-      std::stable_sort(keyed.begin(), keyed.end(), [](auto& x, auto& y) { return x.first < y.first; });
       for (uint32_t m : members) of_[m] = NONE;
-      members.clear();
+      members.clear();  // (add_runs may move classes_: `members` is not used after this)
       --live_;
-      for (size_t i = 0; i < keyed.size();) {
-        size_t j = i;
-        while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
-        if (j - i >= 2) {
-          std::vector<uint32_t> group;
-          for (size_t k = i; k < j; ++k) group.push_back(keyed[k].second);
-          std::sort(group.begin(), group.end());
-          add(std::move(group));
-        }
-        i = j;
-      }
+      add_runs(keyed);
     }
   }
 
@@ -111,6 +90,22 @@ class Classes {
   std::vector<uint32_t> of_;
   std::vector<char> flip_;
   size_t live_ = 0;
+
+  // Sort (key, variable) pairs and make a class of every run of two or more equal keys,
+  // its members in increasing order.
+  void add_runs(std::vector<std::pair<uint64_t, uint32_t>>& keyed) {
+    std::sort(keyed.begin(), keyed.end());
+    for (size_t i = 0; i < keyed.size();) {
+      size_t j = i;
+      while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
+      if (j - i >= 2) {
+        std::vector<uint32_t> members;
+        for (size_t k = i; k < j; ++k) members.push_back(keyed[k].second);
+        add(std::move(members));
+      }
+      i = j;
+    }
+  }
 
   void add(std::vector<uint32_t> members) {
     uint32_t id = static_cast<uint32_t>(classes_.size());

@@ -27,24 +27,7 @@ def test_cli_timeout_5s_answers_unknown_within_6s():
     """The whole command -- interpreter start, reading, miter, encoding, search -- ends
     in UNKNOWN (exit 3) within 6 s of wall time."""
     start = time.monotonic()
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "circuitlab.cli",
-            "lec",
-            str(MULT),
-            str(MULT_DC2),
-            "--timeout",
-            "5",
-            "--json",
-            "--engine",
-            "cdcl",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r = _lec_cdcl("--timeout", "5")
     wall = time.monotonic() - start
     assert r.returncode == 3, r.stderr
     out = json.loads(r.stdout)
@@ -61,25 +44,14 @@ def test_every_backend_stops_at_the_deadline(backend, multiplier):
     assert wall <= 3.5, f"took {wall:.2f} s"
 
 
+def _lec_cdcl(*args):
+    """``circuitlab lec MULT MULT_DC2 --json --engine cdcl ARGS`` as a process."""
+    cmd = [sys.executable, "-m", "circuitlab.cli", "lec", str(MULT), str(MULT_DC2), "--json", "--engine", "cdcl"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=120)
+
+
 def test_conflict_limit_on_the_cli():
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "circuitlab.cli",
-            "lec",
-            str(MULT),
-            str(MULT_DC2),
-            "--conflicts",
-            "200",
-            "--json",
-            "--engine",
-            "cdcl",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = _lec_cdcl("--conflicts", "200")
     assert r.returncode == 3, r.stderr
     out = json.loads(r.stdout)
     assert out["reason"] == "conflicts" and 200 <= out["stats"]["conflicts"] <= 201
