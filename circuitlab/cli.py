@@ -270,16 +270,22 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
         formula, aig = read_dimacs(file), None
     else:
         formula = aig = _read_circuit(file)
-    guidance = report = None
-    if parts is not None:
+    report = None
+    rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
+    if parts is not None:  # hint making counts against --timeout
         if aig is None:
             raise click.BadParameter("--guided/--guide need an AIGER circuit, not DIMACS")
-        from .guided import guidance_for
+        from .guided import solve_guided
 
-        guidance, report = guidance_for(aig, parts, guide_source, threads)  # counts against --timeout
-    rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
-    opts = SolveOptions.make(opts, timeout=rest)
-    res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts, guidance=guidance)
+        circuit = aig
+
+        def search(g, seconds):
+            return solve_aig(circuit, SolveOptions.make(opts, timeout=seconds), guidance=g)
+
+        res, report = solve_guided(circuit, parts, guide_source, threads, search, rest)
+    else:
+        opts = SolveOptions.make(opts, timeout=rest)
+        res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts)
     if report is not None:
         report.engine = res.stats.hooks or {}
     if as_json:
@@ -349,26 +355,29 @@ def lec(ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide
     opts = SolveOptions(**options)
     sweep_opts = check_options(parse_assignments(sweep_option, "--sweep-option"))
     ca, cb = _read_circuit(a), _read_circuit(b)
-    guidance = report = None
-    if parts is not None:
-        from .guided import guidance_for
-        from .miter import miter
-
-        guidance, report = guidance_for(
-            miter(ca, cb), parts, guide_source, threads
-        )  # the miter check_equivalence solves
+    report = None
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
     with _SweepProgress(enabled=not as_json) as progress:
-        try:
-            res = check_equivalence(
+
+        def check(guidance, seconds):
+            return check_equivalence(
                 ca,
                 cb,
-                SolveOptions.make(opts, timeout=rest),
+                SolveOptions.make(opts, timeout=seconds),
                 engine="cdcl" if no_sweep else engine,
                 guidance=guidance,
                 progress=progress.update,
                 sweep_options=sweep_opts,
             )
+
+        try:
+            if parts is None:
+                res = check(None, rest)
+            else:  # guidance over the miter that check_equivalence solves
+                from .guided import solve_guided
+                from .miter import miter
+
+                res, report = solve_guided(miter(ca, cb), parts, guide_source, threads, check, rest)
         except KeyboardInterrupt:  # outside the interruptible search: no statistics
             res = SolveResult(UNKNOWN, opts.backend, reason="interrupted")
     code = {UNSAT: 0, SAT: 1}.get(res.status, 3)

@@ -10,7 +10,9 @@ The solver layer only ever receives plain arrays.
 * ``gnn``: the pretrained CASCAD-style GNN (torch, ``threads`` CPU threads).
 * ``hybrid`` (default): simulation, except where it saw only one value of a gate (a
   condition too rare to sample, P < 1 / patterns), where the GNN's estimate is used.
-  The GNN runs only when such gates exist.
+  The GNN runs only when such gates exist, and (in :func:`solve_guided`) only once the
+  search with simulation hints has run ten times the GNN's estimated cost without an
+  answer, so that the GNN never costs more than a tenth of the search it guides.
 
 **Mapping** (AIG variable ``v`` is CNF variable ``v + 1``):
 
@@ -28,7 +30,7 @@ The solver layer only ever receives plain arrays.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,7 +41,7 @@ from .errors import CircuitlabError
 from .sim import signal_probabilities
 
 if TYPE_CHECKING:
-    from circuitlab.solvers import Guidance
+    from circuitlab.solvers import Guidance, SolveResult
 
 PARTS = ("phases", "priorities", "filter")
 SOURCES = ("hybrid", "sim", "gnn")
@@ -63,6 +65,7 @@ class GuideReport:
     prioritized: int = 0
     filter_literals: int = 0
     engine: dict = field(default_factory=dict)  # what the engine's hooks did (filled after solving)
+    note: str = ""  # e.g. why the GNN was skipped
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -79,10 +82,11 @@ class GuideReport:
                 f"({eng.get('phases_followed', 0)} followed), {eng.get('priority_decisions', 0)} from priorities, "
                 f"{eng.get('filter_kept', 0)} clauses kept and {eng.get('filter_dropped', 0)} dropped by the filter"
             )
+        note = f"; {self.note}" if self.note else ""
         return (
             f"c guidance: {','.join(self.parts)} from {self.source} ({self.gnn_vars} variables from the GNN), "
             f"{self.phased} phased, {self.prioritized} prioritized, hints {self.seconds:.3f} s "
-            f"(GNN {self.gnn_seconds:.3f} s){did}"
+            f"(GNN {self.gnn_seconds:.3f} s){did}{note}"
         )
 
 
@@ -151,10 +155,13 @@ def guidance_for(
     aig: AIG, parts: Iterable[str], source: str = "hybrid", threads: int = 1, patterns: int = 4096
 ) -> tuple[Guidance, GuideReport]:
     """A :class:`circuitlab.solvers.Guidance` for ``encode(aig)``'s CNF, and its report."""
+    p, rep = probabilities(aig, source, threads, patterns)
+    return _guidance(aig, list(parts), p, rep)
+
+
+def _guidance(aig: AIG, parts: list[str], p: np.ndarray, rep: GuideReport) -> tuple[Guidance, GuideReport]:
     from circuitlab.solvers import Guidance
 
-    parts = list(parts)
-    p, rep = probabilities(aig, source, threads, patterns)
     h = hints(p, parts, aig.first_and_var)
     rep.parts = parts
     g = Guidance.from_aig(phases=h.get("phases"), priorities=h.get("priorities"))
@@ -169,3 +176,67 @@ def guidance_for(
 def required_features(parts: Iterable[str]) -> list[str]:
     """Backend features the guidance parts need (checked before any model runs)."""
     return [{"phases": "phases", "priorities": "priorities", "filter": "filter"}[p] for p in parts]
+
+
+# The GNN's cost, estimated before running it: importing torch and loading the model,
+# then one batched step per logic level (measured on 2 cores: 5-10 s fixed; 4.6 s on the
+# EPFL multiplier miter, 110 s on hyp's).
+GNN_FIXED_S = 5.0
+GNN_PER_LEVEL_S = 2e-3
+GNN_PER_NODE_S = 1e-5
+GNN_SHARE = 0.10  # the GNN may cost at most this share of the search it guides
+
+
+def gnn_cost_estimate(aig: AIG) -> float:
+    """Seconds the GNN is expected to take on ``aig`` (graph, inference, torch import)."""
+    return GNN_FIXED_S + GNN_PER_LEVEL_S * aig.depth() + GNN_PER_NODE_S * aig.max_var
+
+
+def solve_guided(
+    aig: AIG,
+    parts: Iterable[str],
+    source: str,
+    threads: int,
+    solve: Callable[[Guidance, float | None], SolveResult],
+    timeout: float | None,
+) -> tuple[SolveResult, GuideReport]:
+    """Solve with guidance; ``solve(guidance, timeout)`` runs the search (``aig`` is what it encodes).
+
+    With ``hybrid``, the search first runs with simulation hints for ``GNN_SHARE``'s
+    inverse times the GNN's estimated cost; only if that gives no answer is the GNN run on
+    the rarely-switching gates and the search restarted with the refined hints.
+    """
+    parts = list(parts)
+    start = time.monotonic()
+
+    def rest() -> float | None:
+        return None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
+
+    if source != "hybrid":
+        g, rep = guidance_for(aig, parts, source, threads)
+        return solve(g, rest()), rep
+    p, rep = probabilities(aig, "sim")
+    rep.source = "hybrid"
+    rare = np.flatnonzero((p == 0.0) | (p == 1.0))
+    rare = rare[rare >= aig.first_and_var]
+    g, rep = _guidance(aig, parts, p, rep)
+    if not len(rare):
+        rep.note = "no gate too rare to simulate: the GNN was not needed"
+        return solve(g, rest()), rep
+    est = gnn_cost_estimate(aig)
+    first = est / GNN_SHARE
+    left = rest()
+    res = solve(g, first if left is None else min(first, left))
+    from circuitlab.solvers import UNKNOWN
+
+    if res.status != UNKNOWN or (timeout is not None and (rest() or 0.0) <= 0.0):
+        rep.note = f"GNN skipped: the search ended within {first:.0f} s, ten times the GNN's estimated {est:.1f} s"
+        return res, rep
+    t0 = time.monotonic()
+    p = p.copy()
+    p[rare] = _gnn(aig, threads, rep)[rare]
+    rep.gnn_vars = len(rare)
+    rep.seconds += time.monotonic() - t0
+    g, rep = _guidance(aig, parts, p, rep)
+    rep.note = f"GNN run after {first:.0f} s of search without an answer; search restarted with its hints"
+    return solve(g, rest()), rep

@@ -234,23 +234,27 @@ class Solver:
         start = time.perf_counter()
         interrupted = False
         try:
-            if deadline is None:
+            if deadline is None and not self.backend.interrupt:
                 # pysat's own SIGINT handler stops the search and raises PysolversError
                 res = s.solve_limited()
-            else:  # an interruptible backend: a timer thread stops it at the deadline
+            else:  # an interruptible backend: Ctrl-C (and a timer at the deadline) call interrupt()
 
                 def stop():
                     fired.set()
                     s.interrupt()
 
-                timer = threading.Timer(max(0.0, deadline - time.monotonic()), stop)
-                timer.daemon = True
+                timer = None
+                if deadline is not None:
+                    timer = threading.Timer(max(0.0, deadline - time.monotonic()), stop)
+                    timer.daemon = True
                 with _sigint_calls(s.interrupt) as sigint:
-                    timer.start()
+                    if timer is not None:
+                        timer.start()
                     try:
                         res = s.solve_limited(expect_interrupt=True)
                     finally:
-                        timer.cancel()
+                        if timer is not None:
+                            timer.cancel()
                 interrupted = res is None and sigint.is_set()
         except PysolversError as e:  # pysat turns SIGINT during the search into this
             if "interrupt" not in str(e).lower():

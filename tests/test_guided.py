@@ -90,3 +90,31 @@ def test_cli_guided_reports_what_the_guidance_did(tmp_path):
     assert _cli("cnf", str(m), "-o", str(cnf)).returncode == 0
     r = _cli("solve", "--guided", str(cnf))
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_hybrid_runs_the_gnn_only_after_ten_times_its_cost(monkeypatch):
+    from circuitlab.gnn.generators import array_multiplier, wallace_multiplier
+    from circuitlab.guided import solve_guided
+    from circuitlab.solvers import SolveOptions
+
+    calls = []
+
+    def fake_gnn(aig, threads, rep):
+        calls.append(aig.max_var)
+        return np.full(aig.max_var + 1, 0.5)
+
+    monkeypatch.setattr(guided, "_gnn", fake_gnn)
+    m = miter(array_multiplier(6), wallace_multiplier(6))  # equivalent; the search takes well over 10 ms
+
+    def search(g, seconds):
+        return solve_aig(m, SolveOptions(backend="circuitlab", timeout=seconds), guidance=g)
+
+    monkeypatch.setattr(guided, "GNN_FIXED_S", 0.001)  # a GNN "costing" 1 ms may run after 10 ms of search
+    monkeypatch.setattr(guided, "GNN_PER_LEVEL_S", 0.0)
+    monkeypatch.setattr(guided, "GNN_PER_NODE_S", 0.0)
+    res, rep = solve_guided(m, ["phases"], "hybrid", 1, search, timeout=60)
+    assert res.status == UNSAT and calls and rep.gnn_vars > 0 and "GNN run after" in rep.note
+    calls.clear()
+    monkeypatch.setattr(guided, "GNN_FIXED_S", 60.0)  # a GNN that cannot pay for itself here
+    res, rep = solve_guided(m, ["phases"], "hybrid", 1, search, timeout=60)
+    assert res.status == UNSAT and not calls and "GNN skipped" in rep.note
