@@ -133,6 +133,7 @@ class Solver:
         self._guided = False
         self._solved_here = False  # an in-process solve happened (Kissat cannot solve twice)
         self._usable = True  # False once Ctrl-C left the native solver in an undefined state
+        self._jumped_out = False  # pysat's own SIGINT handler jumped out of the C++ search
         self._child_proof: list[str] | None = None
         self.add_clauses(clauses)
 
@@ -145,7 +146,8 @@ class Solver:
 
     def close(self) -> None:
         if self._pysat is not None:
-            self._pysat.delete()
+            if not self._jumped_out:  # see _search: freeing such a solver can crash; leave it to exit
+                self._pysat.delete()
             self._pysat = None
 
     def _live(self):
@@ -260,6 +262,7 @@ class Solver:
             if "interrupt" not in str(e).lower():
                 raise
             res, interrupted = None, True
+            self._jumped_out = True
         except KeyboardInterrupt:  # SIGINT that reached Python code (a guidance callback)
             res, interrupted = None, True
         elapsed = time.perf_counter() - start
