@@ -1,0 +1,86 @@
+"""Coverage-guided fuzzing of circuitlab's readers with atheris (libFuzzer for Python).
+
+Targets (each a function of the raw bytes of one file):
+
+* ``aiger``: :func:`circuitlab.aiger.parse_aiger` (ascii and binary, the header decides);
+* ``dimacs``: :func:`circuitlab.cnf.parse_dimacs`.
+
+A target may reject its input only with a typed error (a ``ValueError`` subclass with a
+position); anything else is a crash, and libFuzzer stops with the input saved.  The
+memory an input may make the reader allocate is capped (``-rss_limit_mb`` and
+``-malloc_limit_mb``, 1 GiB by default), so a lying header is a finding too.
+
+Each run starts from, and adds to, ``tests/fuzz/corpus/TARGET/``; crash reproducers go
+to ``tests/fuzz/reproducers/`` (name them ``TARGET-*``).  CI replays both as ordinary
+tests (``tests/test_fuzz_corpus.py``), without atheris.
+
+    pip install atheris
+    python -m benchmarks.fuzz_readers aiger --seconds 600 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+from circuitlab.aiger import parse_aiger
+from circuitlab.cnf import parse_dimacs
+from circuitlab.errors import CircuitlabError
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fuzz" / "corpus"
+REPRODUCERS = ROOT / "tests" / "fuzz" / "reproducers"
+
+
+def _aiger(data: bytes) -> None:
+    parse_aiger(data, "fuzz.aig")
+
+
+def _dimacs(data: bytes) -> None:
+    parse_dimacs(data, "fuzz.cnf")
+
+
+TARGETS = {"aiger": _aiger, "dimacs": _dimacs}
+
+
+def check(target: str, data: bytes) -> None:
+    """Run one input; typed rejections pass, anything else propagates."""
+    with contextlib.suppress(CircuitlabError, ValueError):  # typed user errors: the reader did its job
+        TARGETS[target](data)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("target", choices=sorted(TARGETS))
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--memory-mb", type=int, default=1024)
+    args, rest = ap.parse_known_args(argv)
+    try:
+        import atheris
+    except ImportError:
+        sys.exit("fuzz_readers needs atheris: pip install atheris")
+    corpus = CORPUS / args.target
+    corpus.mkdir(parents=True, exist_ok=True)
+    REPRODUCERS.mkdir(parents=True, exist_ok=True)
+    lib_args = [
+        sys.argv[0],
+        str(corpus),
+        f"-max_total_time={args.seconds}",
+        f"-seed={args.seed}",
+        f"-rss_limit_mb={args.memory_mb}",
+        f"-malloc_limit_mb={args.memory_mb}",
+        "-timeout=2",  # an input that takes over 2 s is a hang
+        "-max_len=4096",
+        f"-artifact_prefix={REPRODUCERS}/{args.target}-",
+        *rest,
+    ]
+    atheris.instrument_all()  # coverage of every loaded Python function, the readers included
+    atheris.Setup(lib_args, lambda data: check(args.target, data))
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
