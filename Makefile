@@ -64,7 +64,7 @@ FUZZ_COUNT ?= 300
 # drop the venv's editable-install finder so that build/asan is what gets imported
 export SANITIZE_RUN := import sys, runpy; sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f)]; sys.path.remove(""); \
   import circuitlab.solvers._cdcl as c; assert c.__file__.startswith("build/asan") or "/build/asan/" in c.__file__, c.__file__; \
-  print("sanitized engine:", c.__file__); runpy.run_module("circuitlab.solvers.fuzz", run_name="__main__")
+  print("sanitized engine:", c.__file__); runpy.run_module("circuitlab.benchmarks.fuzz_engine", run_name="__main__")
 sanitize: $(BIN)/.installed
 	rm -rf build/asan
 	CIRCUITLAB_SANITIZE=1 $(BIN)/pip install -q --no-deps --no-build-isolation --target build/asan .

@@ -38,7 +38,7 @@ EPFL = Path(__file__).resolve().parent / "epfl"
 
 
 def generated_multipliers(widths=(5, 6, 7, 8)) -> list[tuple[str, AIG]]:
-    from circuitlab.gnn.generators import array_multiplier, wallace_multiplier
+    from circuitlab.generators import array_multiplier, wallace_multiplier
 
     return [(f"mult{n}:array-vs-wallace", miter(array_multiplier(n), wallace_multiplier(n))) for n in widths]
 

@@ -124,7 +124,7 @@ def run(corpus_path, weights=None) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", required=True, help="corpus from python -m circuitlab.gnn.corpus")
+    ap.add_argument("--corpus", required=True, help="corpus from `circuitlab gnn-corpus`")
     ap.add_argument("--weights", default=None, help="weights file (default: the shipped gnn/weights/cascad.pt)")
     ap.add_argument("--out", default=str(RESULTS / "gnn_accuracy"), help="results path without extension")
     args = ap.parse_args(argv)

@@ -32,6 +32,7 @@ import torch
 
 from circuitlab.abc import abc_optimize
 from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks import EPFL
 from circuitlab.benchmarks.results_io import RESULTS, write_results
 from circuitlab.cnf import encode, write_dimacs
 from circuitlab.gnn.data import aig_to_data
@@ -39,7 +40,7 @@ from circuitlab.gnn.inference import WEIGHTS, load_pretrained, predict
 from circuitlab.gnn.pairs import candidate_pairs, miter_halves
 from circuitlab.gnn.schedule import level_schedule
 
-DEFAULT_EPFL = Path("/work/shared/benchmarks/epfl")
+DEFAULT_EPFL = EPFL
 
 
 def timed(fn):

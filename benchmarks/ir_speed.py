@@ -20,11 +20,12 @@ import time
 from pathlib import Path
 
 from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks import EPFL
 from circuitlab.benchmarks.results_io import RESULTS, write_results
 from circuitlab.compiled import CompiledAIG
 from circuitlab.sim import random_patterns, schedule, simulate, simulate_outputs
 
-DEFAULT_EPFL = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "epfl"
+DEFAULT_EPFL = EPFL
 
 
 def best_of(fn, repeat: int) -> float:

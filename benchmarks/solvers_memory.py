@@ -5,7 +5,7 @@ and structurally different enough that the miter does not collapse under structu
 hashing) with ``circuitlab lec A B --timeout T``.  The peak resident set of the
 command's process tree (the CLI and its watchdog child; ``wait4``'s ``ru_maxrss``)
 is reported next to the AIG sizes, and one run with ``--memory-mb`` shows the limit
-being enforced.  Needs the EPFL suite beside the repository (``../shared``).
+being enforced.  Uses the EPFL suite bundled with circuitlab.
 
 Usage::
 
@@ -25,10 +25,9 @@ from pathlib import Path
 
 from circuitlab.abc import abc_optimize_file
 from circuitlab.aiger import read_aiger
-from circuitlab.benchmarks.solvers_instances import ROOT
+from circuitlab.benchmarks import EPFL
 
 RESULTS = Path(__file__).resolve().parent / "results"
-EPFL = ROOT.parent / "shared" / "benchmarks" / "epfl"
 LARGEST = ("hyp", "mem_ctrl", "div", "log2", "multiplier", "sqrt")
 
 

@@ -76,7 +76,7 @@ def build_suite(
     folder: Path, families: Iterable[str] = ("arith", "hard"), epfl: Iterable[str] = ("i2c", "bar")
 ) -> Path:
     """Write the instances of ``families`` and their manifest into ``folder``; return the manifest."""
-    from circuitlab.gnn.generators import array_multiplier, dadda_multiplier, ripple_adder, wallace_multiplier
+    from circuitlab.generators import array_multiplier, dadda_multiplier, ripple_adder, wallace_multiplier
     from circuitlab.mutate import observable_mutation
 
     folder.mkdir(parents=True, exist_ok=True)

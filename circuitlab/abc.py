@@ -15,10 +15,10 @@ from pathlib import Path
 
 from .aig import AIG
 from .aiger import read_aiger, write_aiger
-from .errors import CircuitlabError
+from .errors import UserError
 
 
-class AbcError(CircuitlabError):
+class AbcError(UserError):
     """Running ABC failed (not installed, crashed, timed out, or wrote no output)."""
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 
-from .errors import CircuitlabError
+from .errors import InternalError
 
 _LOADED: dict[str, ctypes.CDLL] = {}
 
 
-class NativeLibraryError(CircuitlabError):
+class NativeLibraryError(InternalError):
     """A native library that ``pip install`` should have built is missing or will not load."""
 
 

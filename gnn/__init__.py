@@ -9,8 +9,8 @@ Modules (one concern each):
 * :mod:`.schedule`  level-by-level forward / reverse / pair steps
 * :mod:`.conv`      attention aggregation (PyG ``MessagePassing``)
 * :mod:`.model`     the DAG GNN with GRU updates and virtual AND / DIV heads
-* :mod:`.generators`, :mod:`.windows`, :mod:`.abc`, :mod:`.corpus`   the training corpus
-* :mod:`.metrics`, :mod:`.checkpoint`, :mod:`.train`, :mod:`.cli`    training
+* :mod:`.windows`, :mod:`.abc`, :mod:`.corpus`   the training corpus (circuits from :mod:`circuitlab.generators`)
+* :mod:`.config`, :mod:`.metrics`, :mod:`.checkpoint`, :mod:`.train`    training
 * :mod:`.inference` ``load_pretrained`` and ``predict`` for the solvers (also ``circuitlab.gnn.predict``)
 
 Names are imported lazily, so ``import circuitlab.gnn.errors`` does not load torch.
@@ -29,8 +29,8 @@ _EXPORTS = {
     "simulation_labels": "labels",
     "attach_labels": "labels",
     "CascadGNN": "model",
-    "ModelConfig": "model",
-    "TrainConfig": "train",
+    "ModelConfig": "config",
+    "TrainConfig": "config",
     "load_pretrained": "inference",
     "predict": "inference",
     "Prediction": "inference",

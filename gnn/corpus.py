@@ -1,10 +1,10 @@
 """The training corpus: generated circuits with simulation labels, split by family.
 
-Run ``python -m circuitlab.gnn.corpus --out corpus.pt`` (deterministic for a given
+Run ``circuitlab gnn-corpus --out corpus.pt`` (deterministic for a given
 seed and ABC version).  Families:
 
 * generated: random AIGs; adders (ripple, carry-lookahead, Kogge–Stone) and
-  multipliers (array, Wallace, Dadda, Booth) at several widths (:mod:`.generators`);
+  multipliers (array, Wallace, Dadda, Booth) at several widths (:mod:`circuitlab.generators`);
 * EPFL windows: sub-circuits cut from the EPFL combinational benchmarks (:mod:`.windows`);
 * for each base circuit, an ABC ``dc2`` variant and, for some, the miter of the
   circuit against its ``dc2`` copy, whose pairs include the candidate equivalences.
@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -33,16 +33,15 @@ from torch_geometric.data import Data
 from circuitlab.abc import abc_optimize
 from circuitlab.aig import AIG
 from circuitlab.aiger import read_aiger
+from circuitlab.generators import ADDERS, MULTIPLIERS, random_aig
 
 from .data import aig_to_data
 from .errors import CorpusError, GnnConfigError
-from .generators import ADDERS, MULTIPLIERS, random_aig
 from .labels import attach_labels, simulation_labels
 from .pairs import candidate_pairs, fanin_pairs, miter_halves
 from .windows import window
 
 FORMAT = "circuitlab.gnn.corpus/2"
-DEFAULT_EPFL = Path("/work/shared/benchmarks/epfl")
 SPLITS = ("train", "val", "test")
 
 FAMILY_SPLIT = {
@@ -113,6 +112,19 @@ class CorpusConfig:
     window_depth: int = 3
     abc_variants: bool = True
     families: tuple = field(default_factory=lambda: tuple(FAMILY_SPLIT) + ("epfl",))
+
+    # the --tiny corpus of `circuitlab gnn-corpus` (tests and smoke runs)
+    TINY: ClassVar[dict] = {
+        "adder_widths": (3, 4),
+        "mult_widths": (3,),
+        "num_random": 3,
+        "windows_per_epfl": 1,
+        "max_ands": 150,
+        "min_ands": 10,
+        "max_fanin_pairs": 64,
+        "max_candidate_pairs": 64,
+        "num_patterns": 4096,
+    }
 
     def __post_init__(self):
         if self.min_ands < 1 or self.max_ands < self.min_ands or self.miter_every < 1:
@@ -238,14 +250,17 @@ def split_of(family: str) -> str:
     return FAMILY_SPLIT[family]
 
 
-def build_corpus(cfg: CorpusConfig | None = None, epfl_dir=DEFAULT_EPFL, progress=None) -> dict:
+def build_corpus(cfg: CorpusConfig | None = None, epfl_dir=None, progress=None) -> dict:
     """Generate the corpus (a dict ready for :func:`save_corpus`).
 
     Args:
+        epfl_dir: folder of the EPFL ``.aig`` files (default: the copy bundled with circuitlab).
         progress: optional callable ``progress(done, total, name)``.
     """
     cfg = cfg or CorpusConfig()
-    bases = _randoms(cfg) + _arith(cfg) + _epfl_windows(cfg, Path(epfl_dir))
+    from circuitlab.benchmarks import EPFL  # the bundled copy, the default
+
+    bases = _randoms(cfg) + _arith(cfg) + _epfl_windows(cfg, EPFL if epfl_dir is None else Path(epfl_dir))
     records = []
     for i, (name, fam, aig) in enumerate(bases):
         if aig.num_ands > cfg.max_ands * 4:
@@ -300,7 +315,7 @@ def load_corpus(path) -> Corpus:
     """
     path = Path(path)
     if not path.exists():
-        raise CorpusError(f"corpus file {path} does not exist (generate it with python -m circuitlab.gnn.corpus)")
+        raise CorpusError(f"corpus file {path} does not exist (generate it with `circuitlab gnn-corpus`)")
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # noqa: BLE001 - any unpickling failure is a bad file
@@ -313,84 +328,3 @@ def load_corpus(path) -> Corpus:
         r["graph"] = Data.from_dict(r.pop("data"))
         records.append(r)
     return Corpus(records, obj.get("config", {}))
-
-
-def main(argv=None) -> int:
-    import click
-    from rich.progress import Progress
-
-    @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="corpus file to write (.pt)")
-    @click.option(
-        "--epfl",
-        "epfl",
-        type=click.Path(file_okay=False),
-        default=str(DEFAULT_EPFL),
-        show_default=True,
-        help="folder with the EPFL .aig benchmarks",
-    )
-    @click.option("--seed", type=int, default=0, show_default=True)
-    @click.option("--no-epfl", is_flag=True, help="skip the EPFL window families")
-    @click.option("--tiny", is_flag=True, help="a very small corpus (for tests and smoke runs)")
-    @click.option(
-        "--skip-depth",
-        type=int,
-        default=CorpusConfig.skip_depth,
-        show_default=True,
-        help="reconvergence search depth of the stored graphs",
-    )
-    @click.option(
-        "--window-depth",
-        type=click.IntRange(0, 3),
-        default=CorpusConfig.window_depth,
-        show_default=True,
-        help="fanin levels of the window probability estimate (0: COP)",
-    )
-    def cmd(out, epfl, seed, no_epfl, tiny, skip_depth, window_depth):
-        """Generate the GNN training corpus (labels from simulation, split by family)."""
-        fams = tuple(FAMILY_SPLIT) + (() if no_epfl else ("epfl",))
-        if tiny:
-            cfg = CorpusConfig(
-                seed=seed,
-                adder_widths=(3, 4),
-                mult_widths=(3,),
-                num_random=3,
-                windows_per_epfl=1,
-                max_ands=150,
-                min_ands=10,
-                families=fams,
-                max_fanin_pairs=64,
-                max_candidate_pairs=64,
-                num_patterns=4096,
-                skip_depth=skip_depth,
-                window_depth=window_depth,
-            )
-        else:
-            cfg = CorpusConfig(seed=seed, families=fams, skip_depth=skip_depth, window_depth=window_depth)
-        t0 = time.perf_counter()
-        with Progress(transient=True) as bar:
-            task = bar.add_task("circuits", total=None)
-            corpus = build_corpus(cfg, epfl, lambda d, t, n: bar.update(task, completed=d, total=t, description=n))
-        save_corpus(corpus, out)
-        recs = corpus["records"]
-        for s in SPLITS:
-            rs = [r for r in recs if r["split"] == s]
-            click.echo(
-                f"{s:5s}: {len(rs):4d} circuits, {sum(r['ands'] for r in rs):7d} ANDs, "
-                f"families {sorted({r['family'] for r in rs})}"
-            )
-        click.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
-
-    try:
-        cmd.main(args=argv, prog_name="python -m circuitlab.gnn.corpus", standalone_mode=False)
-    except click.ClickException as e:
-        click.echo(f"error: {e.format_message()}", err=True)
-        return 2
-    except ValueError as e:
-        click.echo(f"error: {e}", err=True)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

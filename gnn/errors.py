@@ -1,15 +1,17 @@
 """Typed errors of the GNN package.
 
-All subclass :class:`circuitlab.errors.CircuitlabError` (a ``ValueError``), so the main
-CLI turns them into one line on stderr and exit code 2.
+All subclass :class:`circuitlab.errors.UserError` (a ``ValueError``), so the CLI turns
+them into one line on stderr and exit code 2.  :class:`CheckpointError` is also the
+core :class:`circuitlab.errors.CheckpointError`, shared with the LGN package.
 """
 
 from __future__ import annotations
 
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CheckpointError as _CheckpointError
+from circuitlab.errors import UserError
 
 
-class GnnError(CircuitlabError):
+class GnnError(UserError):
     """Base class: bad input to the GNN data conversion, model, training or prediction."""
 
 
@@ -34,7 +36,7 @@ class CorpusError(GnnError):
     """A corpus file or folder that is missing, unreadable, or not a GNN corpus."""
 
 
-class CheckpointError(GnnError):
+class CheckpointError(GnnError, _CheckpointError):
     """A checkpoint that is missing, unreadable, or built for another architecture."""
 
 

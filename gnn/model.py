@@ -37,61 +37,19 @@ Levels of all graphs in a batch are processed together (:mod:`.schedule`).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from .config import ModelConfig
 from .conv import AttentionAggregation
 from .data import CONST, INPUT, NODE_TYPES, OUTPUT
-from .errors import GnnConfigError
 from .product_conv import ProductAggregation
 from .schedule import Schedule, Step, level_schedule
 
 EPS = 1e-4
 PI_SEED = 20240607  # evaluation-time seed of the random input identity vectors
-
-
-@dataclass
-class ModelConfig:
-    """Architecture options (stored in every checkpoint).
-
-    Attributes:
-        hidden: D, the node state width.
-        rounds: forward + reverse passes before the heads.
-        use_prior: feed the COP and window probabilities as node features.
-        residual: predict logits as corrections of the window estimates' logits
-            (signals and joints).
-        skip_depth: reconvergence search depth of the data (:func:`.data.aig_to_data`);
-            0 disables skip edges.  Stored so inference builds the same graph.
-        window_depth: fanin levels of the window estimate in the data (0: COP instead).
-        signal_prior: the signal head's residual base, ``"window"`` or ``"cop"`` (the
-            joints always start from the window estimate).
-        pi_noise: scale of the random identity vectors of primary inputs (0: none).
-    """
-
-    hidden: int = 48
-    rounds: int = 1
-    use_prior: bool = True
-    residual: bool = True
-    skip_depth: int = 3
-    window_depth: int = 3
-    signal_prior: str = "window"
-    pi_noise: float = 0.0
-
-    def __post_init__(self):
-        if self.hidden < 1 or self.rounds < 1 or self.skip_depth < 0 or self.pi_noise < 0:
-            raise GnnConfigError(
-                f"hidden and rounds must be >= 1, skip_depth and pi_noise >= 0, "
-                f"got {self.hidden}, {self.rounds}, {self.skip_depth}, {self.pi_noise}"
-            )
-        if self.signal_prior not in ("window", "cop"):
-            raise GnnConfigError(f"signal_prior must be 'window' or 'cop', got {self.signal_prior!r}")
-        if not 0 <= self.window_depth <= 3:
-            raise GnnConfigError(f"window_depth must be 0..3, got {self.window_depth}")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

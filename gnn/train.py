@@ -23,7 +23,7 @@ import math
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,73 +33,12 @@ from torch_geometric.data import Batch
 from circuitlab.fileio import atomic_write
 
 from .checkpoint import load_checkpoint, model_from_checkpoint, model_payload, save_checkpoint
+from .config import TrainConfig
 from .corpus import load_corpus
 from .errors import CheckpointError, GnnConfigError
 from .metrics import ErrorAccumulator, loss_terms
-from .model import CascadGNN, ModelConfig
+from .model import CascadGNN
 from .schedule import level_schedule
-
-
-def _opt(default, help_text: str):
-    return field(default=default, metadata={"help": help_text})
-
-
-@dataclass
-class TrainConfig:
-    """Every option of ``circuitlab train-gnn`` (the CLI flags are generated from this)."""
-
-    corpus: str = _opt("", "corpus file from `python -m circuitlab.gnn.corpus`")
-    out: str = _opt("gnn-run", "output folder for checkpoints, history and the loss curve")
-    epochs: int = _opt(30, "passes over the training split")
-    batch_size: int = _opt(16, "circuits per batch")
-    lr: float = _opt(2e-3, "peak learning rate (Adam, cosine decay)")
-    min_lr_ratio: float = _opt(0.05, "final learning rate as a fraction of lr")
-    weight_decay: float = _opt(0.0, "Adam weight decay")
-    grad_clip: float = _opt(1.0, "gradient norm clip (0 = off)")
-    hidden: int = _opt(48, "node state width D")
-    rounds: int = _opt(1, "forward+reverse rounds")
-    use_prior: bool = _opt(True, "feed the COP and window probabilities as node features")
-    residual: bool = _opt(True, "predict corrections of the prior estimates' logits")
-    signal_prior: str = _opt("window", "residual base of the signal head: window or cop")
-    pi_noise: float = _opt(0.0, "scale of random identity vectors on primary inputs (0 = off)")
-    pair_weight: float = _opt(1.0, "weight of the joint + conditional loss terms")
-    seed: int = _opt(0, "seed of model init and batch order")
-    threads: int = _opt(1, "torch CPU threads")
-    max_minutes: float = _opt(0.0, "stop (with a checkpoint) after this many minutes; 0 = no limit")
-    max_steps: int = _opt(0, "stop after this many optimizer steps in total; 0 = no limit")
-    ckpt_every: int = _opt(50, "also checkpoint every N steps inside an epoch (0 = only at epoch end)")
-    resume: bool = _opt(False, "continue from out/last.pt if it exists")
-    export: str = _opt("", "also write the best model's weights-only file here (e.g. gnn/weights/cascad.pt)")
-    progress: bool = _opt(True, "show a progress bar")
-
-    def __post_init__(self):
-        for name in ("epochs", "batch_size", "hidden", "rounds", "threads"):
-            if getattr(self, name) < 1:
-                raise GnnConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
-        for name in ("max_minutes", "max_steps", "ckpt_every", "weight_decay", "grad_clip", "pair_weight", "pi_noise"):
-            if getattr(self, name) < 0:
-                raise GnnConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
-        if not self.lr > 0 or not 0 <= self.min_lr_ratio <= 1:
-            raise GnnConfigError("lr must be > 0 and min_lr_ratio in [0, 1]")
-        self.model_config()  # ModelConfig checks the architecture fields (e.g. signal_prior)
-
-    def model_config(self, skip_depth: int = 3, window_depth: int = 3) -> ModelConfig:
-        """The architecture; ``skip_depth`` and ``window_depth`` come from the corpus the graphs
-        were built with."""
-        return ModelConfig(
-            hidden=self.hidden,
-            rounds=self.rounds,
-            use_prior=self.use_prior,
-            residual=self.residual,
-            signal_prior=self.signal_prior,
-            skip_depth=skip_depth,
-            window_depth=window_depth,
-            pi_noise=self.pi_noise,
-        )
-
-    @classmethod
-    def option_fields(cls):
-        return fields(cls)
 
 
 @dataclass

@@ -8,7 +8,8 @@ Modules: ``gates`` (the 16 functions as coefficients), ``connections`` (wiring),
 ``naive`` / ``cpu_kernel`` / ``c_kernel`` / ``triton_kernels`` / ``ops`` (the fused gate op),
 ``layers`` / ``groupsum`` / ``model`` (torch modules), ``discrete`` (the hard network as
 flat arrays), ``data`` (bundled and generated datasets), ``config`` / ``train`` /
-``checkpoint`` / ``plot`` / ``infer`` (training and loading), ``cli`` (``train-lgn``).
+``checkpoint`` / ``plot`` / ``infer`` (training and loading), ``compile`` / ``export``
+(the circuit, checked against the network).  The commands live in ``circuitlab.cli.lgn``.
 
 Importing this package imports nothing heavy; the names below load on first use.
 """

@@ -1,4 +1,5 @@
-"""The options table of LGN training: one dataclass, from which the CLI flags come.
+"""The options table of LGN training: one dataclass (:func:`circuitlab.config.option`
+fields), from which the ``train-lgn`` flags come.
 
 This module imports no torch, so building the ``train-lgn`` command is cheap.  The
 choice tuples defined here are the single source of the names; data.py, layers.py,
@@ -8,7 +9,9 @@ connections.py and ops.py import them.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from circuitlab.config import option
 
 from .errors import LGNConfigError, UnknownDatasetError
 
@@ -23,38 +26,34 @@ DEVICES = ("auto", "cpu", "cuda")
 SHAPE_FIELDS = ("dataset", "layers", "width", "parametrization", "bits", "encoding", "connections")
 
 
-def _opt(default, help: str, choices: tuple | None = None):
-    return field(default=default, metadata={"help": help, "choices": choices})
-
-
 @dataclass
 class TrainConfig:
     """All options of LGN training (the ``train-lgn`` CLI flags come from these fields)."""
 
-    dataset: str = _opt("digits", "dataset name", DATASETS)
-    layers: int = _opt(4, "number of logic layers")
-    width: int = _opt(1000, "gates per layer (divisible by the number of classes)")
-    parametrization: str = _opt("softmax16", "gate parametrization", PARAMETRIZATIONS)
-    gumbel: bool = _opt(False, "Gumbel straight-through training (hard forward, relaxed backward)")
-    gumbel_tau: float = _opt(1.0, "temperature of the relaxed Gumbel distribution")
-    tau: float = _opt(10.0, "GroupSum temperature")
-    connections: str = _opt("unique", "wiring scheme", CONNECTION_KINDS)
-    init: str = _opt("residual", "parameter initialization", INITS)
-    residual_strength: float | None = _opt(None, "residual-init logit (default: 5 softmax16, 3 light)")
-    bits: int = _opt(3, "thermometer thresholds per real-valued feature")
-    encoding: str = _opt("auto", "threshold placement", ENCODINGS)
-    lr: float = _opt(0.01, "Adam learning rate")
-    steps: int = _opt(2000, "training steps (total, including resumed ones)")
-    batch_size: int = _opt(128, "global mini-batch size")
-    eval_interval: int = _opt(100, "evaluate every this many steps (and at the end)")
-    checkpoint_interval: int = _opt(100, "checkpoint every this many steps (and at the end)")
-    seed: int = _opt(0, "seed of the data split, wiring, init, batches and noise")
-    out_dir: str = _opt("runs/lgn", "directory for checkpoint, metrics.json and curve.png")
-    resume: bool = _opt(False, "continue from out_dir/checkpoint.pt when it exists")
-    impl: str = _opt("auto", "gate kernel implementation", IMPLS)
-    device: str = _opt("auto", "device", DEVICES)
-    distributed: bool = _opt(False, "data-parallel DDP; launch with torchrun")
-    progress: bool = _opt(True, "show a progress bar")
+    dataset: str = option("digits", "dataset name", choices=DATASETS)
+    layers: int = option(4, "number of logic layers")
+    width: int = option(1000, "gates per layer (divisible by the number of classes)")
+    parametrization: str = option("softmax16", "gate parametrization", choices=PARAMETRIZATIONS)
+    gumbel: bool = option(False, "Gumbel straight-through training (hard forward, relaxed backward)")
+    gumbel_tau: float = option(1.0, "temperature of the relaxed Gumbel distribution")
+    tau: float = option(10.0, "GroupSum temperature")
+    connections: str = option("unique", "wiring scheme", choices=CONNECTION_KINDS)
+    init: str = option("residual", "parameter initialization", choices=INITS)
+    residual_strength: float | None = option(None, "residual-init logit (default: 5 softmax16, 3 light)")
+    bits: int = option(3, "thermometer thresholds per real-valued feature")
+    encoding: str = option("auto", "threshold placement", choices=ENCODINGS)
+    lr: float = option(0.01, "Adam learning rate")
+    steps: int = option(2000, "training steps (total, including resumed ones)")
+    batch_size: int = option(128, "global mini-batch size")
+    eval_interval: int = option(100, "evaluate every this many steps (and at the end)")
+    checkpoint_interval: int = option(100, "checkpoint every this many steps (and at the end)")
+    seed: int = option(0, "seed of the data split, wiring, init, batches and noise")
+    out_dir: str = option("runs/lgn", "directory for checkpoint, metrics.json and curve.png")
+    resume: bool = option(False, "continue from out_dir/checkpoint.pt when it exists")
+    impl: str = option("auto", "gate kernel implementation", choices=IMPLS)
+    device: str = option("auto", "device", choices=DEVICES)
+    distributed: bool = option(False, "data-parallel DDP; launch with torchrun")
+    progress: bool = option(True, "show a progress bar")
 
     def validate(self) -> None:
         """Raise ``LGNConfigError`` (or ``UnknownDatasetError``) naming the first bad option."""

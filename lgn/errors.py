@@ -1,12 +1,19 @@
 """Typed errors of the logic-gate-network package.
 
-All subclass ``ValueError`` so the main CLI turns them into one line on stderr and exit 2.
+Bad input subclasses :class:`circuitlab.errors.UserError` (a ``ValueError``: one line
+on stderr, exit 2); :class:`CheckpointError` is also the core
+:class:`circuitlab.errors.CheckpointError`, shared with the GNN package.  A compiled
+circuit that disagrees with its network is a compiler bug: :class:`CompileMismatchError`
+(an :class:`~circuitlab.errors.InternalError`, exit 70).
 """
 
 from __future__ import annotations
 
+from circuitlab.errors import CheckpointError as _CheckpointError
+from circuitlab.errors import InternalError, UserError
 
-class LGNError(ValueError):
+
+class LGNError(UserError):
     """Base class: bad user input to the LGN layers, data, training or checkpoint code."""
 
 
@@ -18,5 +25,9 @@ class UnknownDatasetError(LGNError):
     """A dataset name that is not one of the bundled or generated datasets."""
 
 
-class CheckpointError(LGNError):
+class CheckpointError(LGNError, _CheckpointError):
     """A checkpoint that is missing, unreadable, or does not match the model being built."""
+
+
+class CompileMismatchError(InternalError):
+    """The compiled circuit disagrees with the network it came from: a compiler bug."""

@@ -13,18 +13,12 @@ Families (drawn in turn):
 * miters of small generated circuits: adders and multipliers of two architectures
   (equivalent, UNSAT), and against a copy with one gate changed (SAT).
 
-Usage::
-
-    python -m circuitlab.solvers.fuzz --seed 1 --count 10000 --proofs 500
-
-Exit status 0 when no instance disagrees, 1 otherwise (each disagreement is printed
-and written as DIMACS to ``--failures``).
+Run it with ``python -m circuitlab.benchmarks.fuzz_engine --seed 1 --count 10000 --proofs 500``.
 """
 
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -66,7 +60,7 @@ def pigeonhole(rng: random.Random) -> tuple[str, Clauses, int]:
 
 
 def circuit_miter(rng: random.Random) -> tuple[str, Clauses, int]:
-    from circuitlab.gnn import generators as g
+    from circuitlab import generators as g
 
     pairs: list[tuple[str, Callable, Callable, int, int]] = [
         ("adder", g.ripple_adder, g.kogge_stone_adder, 3, 10),
@@ -185,23 +179,3 @@ def run(seed: int, count: int, proofs: int, failures: Path | None = None, log=pr
                 (failures / f"seed{seed}-{i}-{name}.cnf").write_text(f"p cnf {nv} {len(clauses)}\n{body}")
     rep.seconds = time.monotonic() - t0
     return rep
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    ap = argparse.ArgumentParser(prog="python -m circuitlab.solvers.fuzz", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--count", type=int, default=1000)
-    ap.add_argument("--proofs", type=int, default=100, help="DRAT proofs to check at most")
-    ap.add_argument("--failures", type=Path, default=None, help="folder for the DIMACS of failing instances")
-    args = ap.parse_args(argv)
-    if args.count < 0 or args.proofs < 0:
-        ap.error("--count and --proofs must be non-negative")
-    rep = run(args.seed, args.count, args.proofs, args.failures)
-    print(rep.line())
-    return 1 if rep.disagreements else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

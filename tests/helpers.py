@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 
 from circuitlab.aig import AIG, AIGBuilder
+from circuitlab.benchmarks import EPFL as BUNDLED_EPFL
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "circuitlab" / "examples"
-EPFL = ROOT.parent / "shared" / "benchmarks" / "epfl"
+EPFL = BUNDLED_EPFL  # the 20 EPFL circuits shipped with the package
 
 
 def epfl_files():

@@ -93,7 +93,7 @@ def test_cli_guided_reports_what_the_guidance_did(tmp_path):
 
 
 def test_hybrid_runs_the_gnn_only_after_ten_times_its_cost(monkeypatch):
-    from circuitlab.gnn.generators import array_multiplier, wallace_multiplier
+    from circuitlab.generators import array_multiplier, wallace_multiplier
     from circuitlab.guided import solve_guided
     from circuitlab.solvers import SolveOptions
 

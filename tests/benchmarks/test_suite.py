@@ -74,7 +74,7 @@ def cluster():
 
 @pytest.mark.slow
 def test_dask_run_matches_local_and_survives_a_killed_worker(tmp_path, cluster):
-    from circuitlab.gnn.generators import array_multiplier, wallace_multiplier
+    from circuitlab.generators import array_multiplier, wallace_multiplier
 
     manifest = _suite(tmp_path)
     instances, _ = suite.read_manifest(manifest)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from circuitlab.abc import abc_optimize
+from circuitlab.generators import wallace_multiplier
 from circuitlab.gnn.errors import AbcError
-from circuitlab.gnn.generators import wallace_multiplier
 from circuitlab.sim import evaluate
 
 from .conftest import needs_abc

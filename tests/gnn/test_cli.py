@@ -1,12 +1,12 @@
-"""gnn/cli.py: train-gnn options come from TrainConfig; the command trains and reports."""
+"""circuitlab train-gnn: options come from TrainConfig; the command trains and reports."""
 
 import dataclasses
 import json
 
 from click.testing import CliRunner
 
-from circuitlab.gnn.cli import train_gnn_command
-from circuitlab.gnn.train import TrainConfig
+from circuitlab.cli.gnn import train_gnn as train_gnn_command
+from circuitlab.gnn.config import TrainConfig
 
 
 def test_every_config_field_is_an_option():

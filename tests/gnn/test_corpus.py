@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from circuitlab.gnn.corpus import CorpusConfig, build_corpus, load_corpus, main, save_corpus, split_of
+from circuitlab.cli import main
+from circuitlab.gnn.corpus import CorpusConfig, build_corpus, load_corpus, save_corpus, split_of
 from circuitlab.gnn.errors import CorpusError, GnnConfigError
 
 from .conftest import HAVE_ABC
@@ -78,13 +79,13 @@ def test_missing_epfl_folder(tmp_path):
         build_corpus(cfg, epfl_dir=tmp_path / "nope")
 
 
-def test_module_entry_point(tmp_path, capsys):
+def test_gnn_corpus_command(tmp_path, capsys):
     out = tmp_path / "c.pt"
-    assert main(["--out", str(out), "--tiny", "--no-epfl"]) == 0
+    assert main(["gnn-corpus", "--out", str(out), "--tiny", "--no-epfl"]) == 0
     assert "train" in capsys.readouterr().out
     c = load_corpus(out)
     assert {r["split"] for r in c.records} == {"train", "val", "test"}
-    assert main(["--out", str(tmp_path / "d.pt"), "--epfl", str(tmp_path / "nope")]) == 2
+    assert main(["gnn-corpus", "--out", str(tmp_path / "d.pt"), "--epfl", str(tmp_path / "nope")]) == 2
 
 
 def test_save_is_atomic(tmp_path):

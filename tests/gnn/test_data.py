@@ -85,7 +85,7 @@ def test_bad_pairs_rejected(circuit):
 
 
 def test_large_circuit_converts_without_per_node_python():
-    from circuitlab.gnn.generators import random_aig
+    from circuitlab.generators import random_aig
 
     aig = random_aig(64, 20000, 16, seed=1)
     d = aig_to_data(aig)

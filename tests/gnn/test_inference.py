@@ -33,7 +33,7 @@ def test_predict_shapes_and_ranges(circuit):
 
 
 def test_pretrained_beats_cop_on_a_multiplier():
-    from circuitlab.gnn.generators import dadda_multiplier
+    from circuitlab.generators import dadda_multiplier
 
     aig = dadda_multiplier(6)
     truth = signal_probabilities(aig)  # 12 inputs: exact

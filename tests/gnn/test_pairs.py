@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from circuitlab.aig import AIGBuilder
+from circuitlab.generators import ripple_adder
 from circuitlab.gnn.errors import PairError
-from circuitlab.gnn.generators import ripple_adder
 from circuitlab.gnn.labels import simulation_labels
 from circuitlab.gnn.pairs import candidate_pairs, check_pairs, fanin_pairs, forced_pairs, miter_halves, pair_relation
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from circuitlab.generators import wallace_multiplier
 from circuitlab.gnn.errors import GnnConfigError
-from circuitlab.gnn.generators import wallace_multiplier
 from circuitlab.gnn.windows import window
 from circuitlab.sim import random_patterns, simulate
 

@@ -7,7 +7,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from circuitlab.lgn.cli import main, train_lgn_command
+from circuitlab.cli import main
+from circuitlab.cli.lgn import train_lgn as train_lgn_command
 from circuitlab.lgn.config import TrainConfig
 from circuitlab.lgn.errors import LGNConfigError
 
@@ -56,9 +57,9 @@ def test_typed_error_propagates_for_the_main_cli(tmp_path):
         )
 
 
-def test_standalone_main_prints_one_line_and_exits_2(tmp_path, capsys):
-    code = main(["--dataset", "monk1", "--width", "21", "--out-dir", str(tmp_path), "--no-progress"])
+def test_main_prints_one_line_and_exits_2(tmp_path, capsys):
+    code = main(["train-lgn", "--dataset", "monk1", "--width", "21", "--out-dir", str(tmp_path), "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.strip().count("\n") == 0 and err.startswith("error: last layer width 21")
-    assert main(["--dataset", "nope"]) == 2  # click's own usage error
+    assert err.strip().count("\n") == 0 and err.startswith("circuitlab: error: last layer width 21")
+    assert main(["train-lgn", "--dataset", "nope"]) == 2  # click's own usage error

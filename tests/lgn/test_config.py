@@ -34,6 +34,6 @@ def test_unknown_dataset():
 
 
 def test_cli_import_does_not_import_torch():
-    code = "import sys, circuitlab.lgn.cli, circuitlab.lgn; print('torch' in sys.modules)"
+    code = "import sys, circuitlab.cli, circuitlab.lgn; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr

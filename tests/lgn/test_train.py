@@ -109,7 +109,7 @@ def test_resume_after_kill_9(tmp_path, one_thread):
     ]
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "circuitlab.lgn.cli", *args],
+        [sys.executable, "-m", "circuitlab.cli", "train-lgn", *args],
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
@@ -175,7 +175,8 @@ def test_distributed_ranks_end_with_identical_weights(tmp_path):
         "--standalone",
         "--nproc_per_node=2",
         "-m",
-        "circuitlab.lgn.cli",
+        "circuitlab.cli",
+        "train-lgn",
         "--distributed",
         "--dataset",
         "monk1",

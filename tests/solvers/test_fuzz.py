@@ -31,7 +31,7 @@ def test_options_are_drawn_from_the_table():
 
 def test_command_line(tmp_path):
     r = subprocess.run(
-        [sys.executable, "-m", "circuitlab.solvers.fuzz", "--seed", "2", "--count", "30", "--proofs", "5"],
+        [sys.executable, "-m", "circuitlab.benchmarks.fuzz_engine", "--seed", "2", "--count", "30", "--proofs", "5"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -39,6 +39,6 @@ def test_command_line(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "30 instances" in r.stdout and "0 disagreements" in r.stdout
     r = subprocess.run(
-        [sys.executable, "-m", "circuitlab.solvers.fuzz", "--count", "-1"], capture_output=True, text=True
+        [sys.executable, "-m", "circuitlab.benchmarks.fuzz_engine", "--count", "-1"], capture_output=True, text=True
     )
     assert r.returncode == 2 and "non-negative" in r.stderr

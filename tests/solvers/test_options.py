@@ -11,8 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from circuitlab.cli.options import config_options
 from circuitlab.solvers import SolveOptions, SolverOptionError, UnsupportedFeatureError
-from circuitlab.solvers.options import click_options
 
 
 def test_defaults():
@@ -64,7 +64,7 @@ def test_click_flags_come_from_the_table():
     seen = {}
 
     @click.command()
-    @click_options
+    @config_options(SolveOptions)
     def cmd(**kw):
         seen.update(kw)
 
@@ -94,7 +94,7 @@ def test_click_flags_come_from_the_table():
 
 
 def test_command_clock_starts_now_inside_other_programs(monkeypatch):
-    from circuitlab.solvers.options import command_start, process_age
+    from circuitlab.cli.common import command_start, process_age
 
     assert process_age() > 0
     before = time.monotonic()

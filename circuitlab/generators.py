@@ -1,4 +1,4 @@
-"""Circuit generators for the training corpus, built with :class:`AIGBuilder`.
+"""Arithmetic and random circuit generators (tests, benchmarks and the GNN corpus), built with :class:`AIGBuilder`.
 
 Adders (``n``-bit, inputs ``a[0..n), b[0..n)``, outputs ``s[0..n]``):
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from circuitlab.aig import AIG, AIGBuilder
 
-from .errors import GnnConfigError
+from .errors import CircuitError
 
 
 def _full_adder(b: AIGBuilder, x: int, y: int, z: int) -> tuple[int, int]:
@@ -51,7 +51,7 @@ def _ripple(b: AIGBuilder, xs: list[int], ys: list[int], cin: int = 0) -> list[i
 
 def _check_width(n: int, lo: int = 1) -> None:
     if int(n) != n or n < lo:
-        raise GnnConfigError(f"width must be an integer >= {lo}, got {n}")
+        raise CircuitError(f"width must be an integer >= {lo}, got {n}")
 
 
 def _operands(b: AIGBuilder, n: int) -> tuple[list[int], list[int]]:
@@ -234,7 +234,7 @@ def random_aig(num_inputs: int, num_ands: int, num_outputs: int, seed: int = 0, 
         ("window", window, 2),
     ):
         if int(val) != val or val < lo:
-            raise GnnConfigError(f"{name} must be an integer >= {lo}, got {val}")
+            raise CircuitError(f"{name} must be an integer >= {lo}, got {val}")
     rng = np.random.default_rng(seed)
     b = AIGBuilder()
     ins = [b.input(f"x{i}") for i in range(num_inputs)]

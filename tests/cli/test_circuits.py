@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from circuitlab.aiger import read_aiger
-from helpers import EXAMPLES
+from helpers import EPFL, EXAMPLES
 
 
 def run(*args, timeout=120):
@@ -96,9 +96,8 @@ def test_lec_interface_mismatch(tmp_path):
 def test_max_memory_mb_gives_one_line_and_exit_2(tmp_path):
     import subprocess
     import sys
-    from pathlib import Path
 
-    hyp = Path(__file__).resolve().parent.parent / "benchmarks" / "epfl" / "hyp.aig"
+    hyp = EPFL / "hyp.aig"
     out = tmp_path / "hyp.cnf"
     cmd = [sys.executable, "-m", "circuitlab.cli", "--max-memory-mb", "200", "cnf", str(hyp), "-o", str(out)]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)

@@ -1,10 +1,10 @@
-"""gnn/generators.py: every arithmetic generator computes its function; random AIGs are valid."""
+"""circuitlab/generators.py: every arithmetic generator computes its function; random AIGs are valid."""
 
 import numpy as np
 import pytest
 
-from circuitlab.gnn.errors import GnnConfigError
-from circuitlab.gnn.generators import GENERATORS, random_aig
+from circuitlab.errors import CircuitError
+from circuitlab.generators import GENERATORS, random_aig
 from circuitlab.sim import evaluate
 
 
@@ -42,10 +42,10 @@ def test_random_aig_deterministic_and_valid():
 
 @pytest.mark.parametrize("args", [(1, 10, 1), (4, 0, 1), (4, 10, 0)])
 def test_random_aig_rejects_bad_sizes(args):
-    with pytest.raises(GnnConfigError):
+    with pytest.raises(CircuitError):
         random_aig(*args)
 
 
 def test_width_checked():
-    with pytest.raises(GnnConfigError):
+    with pytest.raises(CircuitError):
         GENERATORS["adder_ripple"](0)

@@ -1,0 +1,309 @@
+"""Solving commands: solve, lec, engine-options, backends."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from circuitlab.solvers.options import SolveOptions
+
+from .common import bits, command_start, echo_json, json_option, read_circuit
+from .options import config_options
+
+
+def _guide_options(command):
+    """--guided, --guide, --guide-source and --threads (solve and lec)."""
+    command = click.option(
+        "--threads", type=click.IntRange(1, 256), default=1, show_default=True, help="torch threads for the GNN."
+    )(command)
+    command = click.option(
+        "--guide-source",
+        type=click.Choice(["hybrid", "sim", "gnn"]),
+        default="hybrid",
+        show_default=True,
+        help="Where the probabilities come from: simulation, the GNN, or simulation with the GNN for rare gates.",
+    )(command)
+    command = click.option(
+        "--guide", "guide", default=None, metavar="PARTS", help="Guidance parts: phases, priorities, filter (or all)."
+    )(command)
+    return click.option("--guided", is_flag=True, help="Guide the search with every part (--guide all).")(command)
+
+
+def _guide_parts(ctx, options: dict, guided: bool, guide: str | None) -> list[str] | None:
+    """The requested guidance parts (None: unguided).  Without --backend, guidance picks
+    circuitlab's engine; a backend lacking a part is refused before any model runs."""
+    if not guided and guide is None:
+        return None
+    from circuitlab.guided import parse_parts, required_features
+    from circuitlab.solvers import get_backend
+
+    parts = parse_parts(guide if guide is not None else "all")
+    if ctx.get_parameter_source("backend") == click.core.ParameterSource.DEFAULT:
+        options["backend"] = "circuitlab"
+    for feature in required_features(parts):
+        get_backend(options["backend"]).require(feature)
+    return parts
+
+
+def _is_dimacs(path: str) -> bool:
+    if Path(path).suffix.lower() in (".cnf", ".dimacs"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64).lstrip()
+    except OSError:
+        return False
+    return head[:1] in (b"c", b"p")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@config_options(SolveOptions)
+@_guide_options
+@json_option
+@click.pass_context
+def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
+    """Is some output of an AIGER FILE satisfiable (or a DIMACS FILE)?  Exit 10 SAT, 20 UNSAT, 0 unknown.
+
+    A SAT answer is checked (simulated on the circuit, or against every clause) before
+    it is printed.  With --proof/--check-proof an UNSAT answer comes with a DRAT proof
+    of the CNF that `circuitlab cnf` writes, checked by dratify.  With --guided/--guide
+    and no --backend, circuitlab's engine runs (the only backend with every hook).
+    """
+    import time
+
+    from circuitlab.solvers import SAT, UNKNOWN, solve_aig, solve_cnf
+
+    start = command_start()  # --timeout counts from process start
+    parts = _guide_parts(ctx, options, guided, guide)
+    opts = SolveOptions(**options)
+    if _is_dimacs(file):
+        from circuitlab.cnf import read_dimacs
+
+        formula, aig = read_dimacs(file), None
+    else:
+        formula = aig = read_circuit(file)
+    report = None
+    rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
+    if parts is not None:  # hint making counts against --timeout
+        if aig is None:
+            raise click.BadParameter("--guided/--guide need an AIGER circuit, not DIMACS")
+        from circuitlab.guided import solve_guided
+
+        circuit = aig
+
+        def search(g, seconds):
+            return solve_aig(circuit, SolveOptions.make(opts, timeout=seconds), guidance=g)
+
+        res, report = solve_guided(circuit, parts, guide_source, threads, search, rest)
+    else:
+        opts = SolveOptions.make(opts, timeout=rest)
+        res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts)
+    if report is not None:
+        report.engine = res.stats.hooks or {}
+    if as_json:
+        out = {"file": file, **res.to_json()}
+        if report is not None:
+            out["guidance"] = report.to_json()
+        if res.status == SAT and aig is None:
+            out["model"] = res.model
+        echo_json(out)
+    else:
+        click.echo("s " + {SAT: "SATISFIABLE", UNKNOWN: "UNKNOWN"}.get(res.status, "UNSATISFIABLE"))
+        if res.status == SAT:
+            if aig is not None:
+                click.echo(f"v inputs {bits(res.inputs)}  (verified by simulation)")
+            else:
+                assert res.model is not None  # a SAT result carries its model
+                click.echo("v " + " ".join(map(str, res.model)) + " 0")
+        for line in res.comment_lines():
+            click.echo(line)
+        if report is not None:
+            click.echo(report.comment_line())
+    sys.exit(res.status)
+
+
+@click.command()
+@click.argument("a", type=click.Path(dir_okay=False))
+@click.argument("b", type=click.Path(dir_okay=False))
+@config_options(SolveOptions)
+@json_option
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "sweep", "cdcl"]),
+    default="auto",
+    show_default=True,
+    help="auto: bug hunting, then SAT sweeping that yields to one CDCL check when it stops paying; "
+    "sweep: sweeping rounds to the end; cdcl: one SAT call on the miter (the only one with --proof).",
+)
+@click.option(
+    "--sweep-option",
+    "sweep_option",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Option of the native sweeper (repeatable; `circuitlab engine-options` lists them).",
+)
+@click.option("--no-sweep", "no_sweep", is_flag=True, hidden=True, help="Same as --engine cdcl.")
+@_guide_options
+@click.pass_context
+def lec(ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide_source, threads, **options):
+    """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown.
+
+    A counterexample is re-simulated on both circuits before it is printed.  With
+    --proof/--check-proof (engine cdcl), EQUIVALENT comes with a DRAT proof of the miter's
+    CNF (`circuitlab miter A B -o m.aig; circuitlab cnf m.aig -o m.cnf`), checked by dratify.
+    Ctrl-C or --timeout give UNKNOWN (exit 3) with the statistics so far.
+    """
+    import time
+
+    from circuitlab.solvers import SAT, UNKNOWN, UNSAT, SolveResult, check_equivalence
+    from circuitlab.solvers.engine import parse_assignments
+    from circuitlab.solvers.fraig import check_options
+
+    start = command_start()  # --timeout counts from process start
+    parts = _guide_parts(ctx, options, guided, guide)
+    if parts is not None and (engine != "cdcl" and not no_sweep):
+        raise click.BadParameter("guidance steers the monolithic check: add --engine cdcl", param_hint="--guide")
+    opts = SolveOptions(**options)
+    sweep_opts = check_options(parse_assignments(sweep_option, "--sweep-option"))
+    ca, cb = read_circuit(a), read_circuit(b)
+    report = None
+    rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
+    with _SweepProgress(enabled=not as_json) as progress:
+
+        def check(guidance, seconds):
+            return check_equivalence(
+                ca,
+                cb,
+                SolveOptions.make(opts, timeout=seconds),
+                engine="cdcl" if no_sweep else engine,
+                guidance=guidance,
+                progress=progress.update,
+                sweep_options=sweep_opts,
+            )
+
+        try:
+            if parts is None:
+                res = check(None, rest)
+            else:  # guidance over the miter that check_equivalence solves
+                from circuitlab.guided import solve_guided
+                from circuitlab.miter import miter
+
+                res, report = solve_guided(miter(ca, cb), parts, guide_source, threads, check, rest)
+        except KeyboardInterrupt:  # outside the interruptible search: no statistics
+            res = SolveResult(UNKNOWN, opts.backend, reason="interrupted")
+    code = {UNSAT: 0, SAT: 1}.get(res.status, 3)
+    verdict = {UNSAT: "EQUIVALENT", SAT: "NOT EQUIVALENT"}.get(res.status, "UNKNOWN")
+    out = {"a": a, "b": b, "verdict": verdict, **res.to_json(), "exit_code": code}
+    out["time_s"] = round(time.monotonic() - start, 6)
+    if report is not None:
+        report.engine = res.stats.hooks or {}
+        out["guidance"] = report.to_json()
+    if res.status == SAT:
+        names = [nm or f"o{k}" for k, nm in enumerate(ca.output_names)]
+        out["counterexample"] = bits(res.inputs)
+        assert res.differing_outputs is not None  # set for every non-equivalence
+        out["differing_outputs"] = [names[k] for k in res.differing_outputs]
+    if as_json:
+        echo_json(out)
+    else:
+        click.echo(verdict)
+        if res.status == SAT:
+            shown = ", ".join(out["differing_outputs"][:8])
+            click.echo(f"counterexample (inputs of A, in order): {out['counterexample']}")
+            click.echo(f"differing outputs: {shown}  (verified by simulating both circuits)")
+        for line in res.comment_lines():
+            click.echo(line)
+        if report is not None:
+            click.echo(report.comment_line())
+    sys.exit(code)
+
+
+@click.command("engine-options")
+@json_option
+def engine_options(as_json):
+    """List the options of circuitlab's CDCL engine (--engine-option) and sweeper (--sweep-option)."""
+    from circuitlab.solvers.engine import OPTIONS
+    from circuitlab.solvers.fraig import SWEEP_OPTIONS
+
+    tables = {
+        "engine": [(o.name, o.default, o.lowest, o.highest, o.help) for o in OPTIONS.values()],
+        "sweep": [(o.name, o.default, o.lowest, o.highest, o.help) for o in SWEEP_OPTIONS.values()],
+    }
+    if as_json:
+        echo_json(
+            {
+                k: [dict(zip(("name", "default", "lowest", "highest", "help"), r, strict=True)) for r in rows]
+                for k, rows in tables.items()
+            }
+        )
+        return
+    for title, flag in (("engine", "--engine-option"), ("sweep", "--sweep-option")):
+        click.echo(f"{flag} NAME=VALUE")
+        for name, default, lo, hi, text in tables[title]:
+            click.echo(f"  {name:18s} {default:>10}  [{lo}, {hi}]  {text}")
+
+
+class _SweepProgress:
+    """A transient progress line on stderr for sweeps that run longer than a second."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = 0.0
+        self.status: Any = None  # a rich Status, made on the first update after a second
+
+    def __enter__(self):
+        import time
+
+        self.start = time.monotonic()
+        return self
+
+    def update(self, p: dict) -> None:
+        import time
+
+        if not self.enabled or time.monotonic() - self.start < 1.0:
+            return
+        text = (
+            f"round {p['round']}: node {p['done']}/{p['total']}, proved {p['proved']}, refuted {p['refuted']}, "
+            f"undecided {p['undecided']}, outputs left {p['outputs_left']}"
+        )
+        if self.status is None:
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status(text)
+            self.status.start()
+        else:
+            self.status.update(text)
+
+    def __exit__(self, *exc):
+        if self.status is not None:
+            self.status.stop()
+        return False
+
+
+@click.command("backends")
+@json_option
+def backends(as_json):
+    """List the SAT backends and what each supports (--backend NAME)."""
+    from circuitlab.solvers.backends import BACKENDS, DEFAULT_BACKEND, FEATURES
+
+    rows = [
+        {"name": b.name, "default": b.name == DEFAULT_BACKEND, "description": b.description, **b.capabilities()}
+        for b in BACKENDS.values()
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    click.echo(f"{'backend':14s} " + " ".join(f"{f:>10s}" for f in FEATURES))
+    for r in rows:
+        marks = " ".join(f"{'yes' if r[f] else '-':>10s}" for f in FEATURES)
+        click.echo(f"{r['name']:14s} {marks}")
+    click.echo("")
+    for r in rows:
+        click.echo(f"{r['name']:14s} {r['description']}" + ("  (default)" if r["default"] else ""))
+
+
+COMMANDS = [solve, lec, engine_options, backends]

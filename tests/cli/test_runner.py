@@ -1,0 +1,81 @@
+"""circuitlab/cli/runner.py: one error tree, one exit-code table."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from circuitlab.cli.runner import run_command
+from circuitlab.errors import (
+    EXIT_INTERNAL_ERROR,
+    EXIT_USER_ERROR,
+    AigerFormatError,
+    CheckpointError,
+    CircuitlabError,
+    InternalError,
+    UserError,
+)
+from circuitlab.gnn.errors import CheckpointError as GnnCheckpointError
+from circuitlab.lgn.errors import CheckpointError as LgnCheckpointError
+from circuitlab.lgn.errors import CompileMismatchError, LGNError
+from circuitlab.native import NativeLibraryError
+from circuitlab.solvers.errors import InternalSolverError, SolverOptionError
+
+
+def test_one_tree():
+    for user in (AigerFormatError, SolverOptionError, LGNError, GnnCheckpointError, LgnCheckpointError):
+        assert issubclass(user, UserError) and issubclass(user, ValueError)
+    for internal in (InternalSolverError, NativeLibraryError, CompileMismatchError):
+        assert issubclass(internal, InternalError) and not issubclass(internal, UserError)
+    assert issubclass(GnnCheckpointError, CheckpointError) and issubclass(LgnCheckpointError, CheckpointError)
+    assert issubclass(UserError, CircuitlabError) and issubclass(InternalError, CircuitlabError)
+
+
+def _group(exc):
+    @click.group()
+    def g():
+        pass
+
+    @g.command()
+    def boom():
+        raise exc
+
+    return g
+
+
+def test_user_error_is_one_line_and_exit_2(capsys):
+    assert run_command(_group(SolverOptionError("bad flag")), ["boom"]) == EXIT_USER_ERROR
+    assert capsys.readouterr().err == "circuitlab: error: bad flag\n"
+
+
+@pytest.mark.parametrize("exc", [InternalSolverError("model fails"), ZeroDivisionError("oops"), KeyError("k")])
+def test_internal_error_names_its_log(exc, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.delenv("CIRCUITLAB_TRACEBACK", raising=False)
+    assert run_command(_group(exc), ["boom"]) == EXIT_INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("circuitlab: internal error: ") and "Traceback" not in err
+    log = Path(err.split("traceback in ")[1].split(";")[0])
+    assert log.parent == tmp_path / "circuitlab" and "Traceback" in log.read_text()
+
+
+def test_traceback_on_request(capsys, monkeypatch):
+    monkeypatch.setenv("CIRCUITLAB_TRACEBACK", "1")
+    assert run_command(_group(RuntimeError("x")), ["boom"]) == EXIT_INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "traceback above" in err
+
+
+def test_process_exit_code_for_an_internal_error(tmp_path):
+    # a real process: a solver answer that fails its certificate is exit 70, one line
+    code = (
+        "import sys, click; from circuitlab.cli.runner import run_command; "
+        "from circuitlab.solvers.errors import InternalSolverError\n"
+        "@click.command()\ndef c():\n    raise InternalSolverError('model does not satisfy clause 3')\n"
+        "sys.exit(run_command(c, []))"
+    )
+    env = {"XDG_STATE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 70 and r.stderr.count("\n") == 1, r.stderr
