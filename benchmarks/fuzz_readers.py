@@ -3,7 +3,13 @@
 Targets (each a function of the raw bytes of one file):
 
 * ``aiger``: :func:`circuitlab.aiger.parse_aiger` (ascii and binary, the header decides);
-* ``dimacs``: :func:`circuitlab.cnf.parse_dimacs`.
+* ``dimacs``: :func:`circuitlab.cnf.parse_dimacs`;
+* ``blif``: :func:`circuitlab.blif.parse_blif`;
+* ``verilog``: :func:`circuitlab.verilog.parse_verilog` (the native reader; never yosys);
+* ``witness``: :func:`circuitlab.witness.parse_witness`;
+* ``lgn-checkpoint`` and ``gnn-checkpoint``: the checkpoint loaders
+  (:func:`circuitlab.lgn.checkpoint.load_checkpoint`, :func:`circuitlab.gnn.checkpoint.load_checkpoint`),
+  on the bytes written to a temporary file.
 
 A target may reject its input only with a typed error (a ``ValueError`` subclass with a
 position); anything else is a crash, and libFuzzer stops with the input saved.  The
@@ -29,9 +35,9 @@ from circuitlab.aiger import parse_aiger
 from circuitlab.cnf import parse_dimacs
 from circuitlab.errors import CircuitlabError
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "fuzz" / "corpus"
-REPRODUCERS = ROOT / "tests" / "fuzz" / "reproducers"
+# under the current directory: the repository root, where tests/test_fuzz_corpus.py replays them
+CORPUS = Path("tests") / "fuzz" / "corpus"
+REPRODUCERS = Path("tests") / "fuzz" / "reproducers"
 
 
 def _aiger(data: bytes) -> None:
@@ -42,7 +48,47 @@ def _dimacs(data: bytes) -> None:
     parse_dimacs(data, "fuzz.cnf")
 
 
-TARGETS = {"aiger": _aiger, "dimacs": _dimacs}
+def _blif(data: bytes) -> None:
+    from circuitlab.blif import parse_blif
+
+    parse_blif(data, "fuzz.blif")
+
+
+def _verilog(data: bytes) -> None:
+    from circuitlab.verilog import parse_verilog
+
+    parse_verilog(data, "fuzz.v")
+
+
+def _witness(data: bytes) -> None:
+    from circuitlab.witness import parse_witness
+
+    parse_witness(data, "fuzz.wit")
+
+
+def _checkpoint(package: str):
+    def load(data: bytes) -> None:
+        import importlib
+        import tempfile
+
+        loader = importlib.import_module(f"circuitlab.{package}.checkpoint").load_checkpoint
+        with tempfile.NamedTemporaryFile(suffix=".pt") as fh:
+            fh.write(data)
+            fh.flush()
+            loader(fh.name)
+
+    return load
+
+
+TARGETS = {
+    "aiger": _aiger,
+    "dimacs": _dimacs,
+    "blif": _blif,
+    "verilog": _verilog,
+    "witness": _witness,
+    "lgn-checkpoint": _checkpoint("lgn"),
+    "gnn-checkpoint": _checkpoint("gnn"),
+}
 
 
 def check(target: str, data: bytes) -> None:
@@ -73,7 +119,7 @@ def main(argv=None) -> None:
         f"-rss_limit_mb={args.memory_mb}",
         f"-malloc_limit_mb={args.memory_mb}",
         "-timeout=2",  # an input that takes over 2 s is a hang
-        "-max_len=4096",
+        f"-max_len={65536 if args.target.endswith('checkpoint') else 4096}",
         f"-artifact_prefix={REPRODUCERS}/{args.target}-",
         *rest,
     ]

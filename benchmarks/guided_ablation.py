@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from circuitlab.guided import PARTS, guidance_for
 from circuitlab.solvers import UNKNOWN, UNSAT, solve_aig
@@ -92,6 +93,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--widths", default="6,7,8")
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = ap.parse_args(argv)
     insts = generated_multipliers(tuple(int(w) for w in args.widths.split(",")))
     names = [n.split(":")[0] for n, _ in insts]
@@ -104,7 +106,7 @@ def main(argv=None) -> None:
             t = rows[lab][name]["seconds"]
             print(f"{lab:28s} {name:6s} {'timeout' if t is None else f'{t:.2f} s'}", flush=True)
     md = report(rows, names, args.timeout)
-    write_results(RESULTS / "guided_ablation", {"timeout": args.timeout, "rows": rows}, md)
+    write_results(args.out / "guided_ablation", {"timeout": args.timeout, "rows": rows}, md)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from .solvers_backends import instances, par2
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = ap.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,7 +55,7 @@ def main(argv=None):
     p_plain = par2([r["plain"] for r in rows], args.timeout)
     p_guided = par2([r["guided"] for r in rows], args.timeout)
     md += ["", f"PAR-2: plain {p_plain:.3f} s, GNN phases {p_guided:.3f} s (ratio {p_guided / p_plain:.2f})."]
-    write_results(RESULTS / "guided_phases", rows, "\n".join(md))
+    write_results(args.out / "guided_phases", rows, "\n".join(md))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ def main(argv=None):
     ap.add_argument("--file", default="hyp.aig")
     ap.add_argument("--pyaiger-timeout", type=float, default=600)
     ap.add_argument("--sim-words", type=int, default=256)
+    ap.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = ap.parse_args(argv)
     path = args.epfl / args.file
     if not path.is_file():
@@ -121,7 +122,7 @@ def main(argv=None):
         f"| simulation, numpy levelized ({64 * args.sim_words} patterns) | {t_sim * 1e3:.0f} ms = {gp / 1e9:.2f} G gate·patterns/s |",
         f"| simulation, compiled C interpreter (same patterns) | {t_comp * 1e3:.0f} ms = {gp_comp / 1e9:.2f} G gate·patterns/s |",
     ]
-    write_results(RESULTS / "ir_speed", res, "\n".join(x for x in md if x))
+    write_results(args.out / "ir_speed", res, "\n".join(x for x in md if x))
 
 
 if __name__ == "__main__":

@@ -31,8 +31,6 @@ import numpy as np
 
 from circuitlab.benchmarks.results_io import RESULTS, write_results
 
-DEFAULT_PEER = Path("/work/peers312/bin/python")
-
 PEER_SCRIPT = r"""
 import json, sys, time, torch
 torch.set_num_threads(1)
@@ -98,8 +96,8 @@ def ours_step_time(cfg: dict, impl: str = "auto") -> dict:
     }
 
 
-def peer_step_time(python: Path, cfg: dict) -> dict | None:
-    if not python.exists():
+def peer_step_time(python: Path | None, cfg: dict) -> dict | None:
+    if python is None or not python.exists():
         return None
     env = {**os.environ, "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
     r = subprocess.run(
@@ -160,9 +158,10 @@ def main(argv=None):
     ap.add_argument(
         "--peer-python",
         type=Path,
-        default=DEFAULT_PEER,
-        help="python of a venv with torchlogix (made with pyenv 3.12.1)",
+        default=None,
+        help="python of a venv with torchlogix (made with pyenv 3.12.1); without it the peer is skipped",
     )
+    ap.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument(
         "--inference-only",
@@ -179,7 +178,7 @@ def main(argv=None):
     auto = resolve_impl("auto", torch.device("cpu"), torch.float32)  # "c" when a C compiler exists
     rows = []
     if args.inference_only:
-        rows = json.loads((RESULTS / "lgn_speed.json").read_text())["training"]
+        rows = json.loads((args.out / "lgn_speed.json").read_text())["training"]
         sizes = []
     for in_dim, layers, width, batch in sizes:
         for par in ("softmax16", "light"):
@@ -256,7 +255,7 @@ def main(argv=None):
         "the best of 3 runs of the C interpreter (`circuitlab.compiled.CompiledAIG`); packing is "
         "`circuitlab.compiled.pack_bool` from a `[N, 784]` bool array.",
     ]
-    write_results(RESULTS / "lgn_speed", {"training": rows, "inference": inf}, "\n".join(md))
+    write_results(args.out / "lgn_speed", {"training": rows, "inference": inf}, "\n".join(md))
 
 
 if __name__ == "__main__":

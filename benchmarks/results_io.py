@@ -7,7 +7,9 @@ from pathlib import Path
 
 from circuitlab.fileio import atomic_write
 
-RESULTS = Path(__file__).resolve().parent / "results"
+# the default output folder, under the current directory (the repository's own results
+# folder when a benchmark runs from the repository root); never inside the installed package
+RESULTS = Path("benchmarks") / "results"
 
 
 def write_results(out, data, markdown: str, echo: bool = True) -> None:

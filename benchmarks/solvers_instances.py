@@ -19,12 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import circuitlab
 from circuitlab.abc import abc_optimize_file
 from circuitlab.aiger import read_aiger, write_aiger
 from circuitlab.mutate import observable_mutation
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "circuitlab" / "examples"
+EXAMPLES = Path(circuitlab.__file__).resolve().parent / "examples"  # installed with the package
 LEC_INSTANCES = Path(__file__).resolve().parent / "lec_instances"
 # small enough that all four backends answer each miter within a few seconds
 CI_CIRCUITS = ("ctrl", "int2float", "router", "cavlc", "dec", "priority", "i2c", "adder", "max")

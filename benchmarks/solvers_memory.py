@@ -26,8 +26,8 @@ from pathlib import Path
 from circuitlab.abc import abc_optimize_file
 from circuitlab.aiger import read_aiger
 from circuitlab.benchmarks import EPFL
+from circuitlab.benchmarks.results_io import RESULTS
 
-RESULTS = Path(__file__).resolve().parent / "results"
 LARGEST = ("hyp", "mem_ctrl", "div", "log2", "multiplier", "sqrt")
 
 

@@ -36,12 +36,12 @@ from pysat.engines import Propagator
 from pysat.solvers import Solver as PysatSolver
 
 from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks.results_io import RESULTS
 from circuitlab.benchmarks.solvers_instances import build_instances
 from circuitlab.cnf import encode
 from circuitlab.miter import miter
 from circuitlab.solvers import UNKNOWN, Guidance, Solver, check_equivalence
 
-RESULTS = Path(__file__).resolve().parent / "results"
 MITERS = ("i2c:dc2", "priority:resyn2", "adder:resyn2", "max:dc2", "max:resyn2")
 
 

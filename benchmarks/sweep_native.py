@@ -96,11 +96,12 @@ def report(rows: list[dict], timeout: float) -> str:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = ap.parse_args(argv)
     rows = run(args.timeout)
     md = report(rows, args.timeout)
-    write_results(RESULTS / "sweep_native", {"timeout": args.timeout, "rows": rows}, md)
-    print(f"wrote {RESULTS / 'sweep_native.md'}")
+    write_results(args.out / "sweep_native", {"timeout": args.timeout, "rows": rows}, md)
+    print(f"wrote {args.out / 'sweep_native.md'}")
 
 
 if __name__ == "__main__":

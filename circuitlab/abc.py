@@ -81,8 +81,12 @@ def run_abc(command: str, timeout: float = 600.0) -> str:
 def abc_optimize_file(src, script: str, dst, timeout: float = 600.0) -> None:
     """``dst`` = ABC ``script`` applied to the AIGER file ``src`` (written via a rename)."""
     dst = Path(dst)
+    if not Path(src).is_file():
+        raise AbcError(f"{src}: no such file")
     tmp = dst.with_name(f".{dst.name}.tmp")
     run_abc(f"read {src}; {SCRIPTS.get(script, 'strash; ' + script)}; write_aiger -s {tmp}", timeout)
+    if not tmp.exists():
+        raise AbcError(f"ABC wrote no output for {src} ({script})")
     tmp.replace(dst)
 
 

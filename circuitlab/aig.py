@@ -243,6 +243,25 @@ class AIG:
     def is_combinational(self) -> bool:
         return self.num_latches == 0
 
+    def comb(self) -> AIG:
+        """The combinational core, as ABC's ``comb``: latch outputs become inputs (after
+        the primary inputs, named by the latches) and latch next-state functions become
+        outputs (after the primary outputs, named ``<latch>_next``).
+
+        Latch variables directly follow the inputs, so every literal keeps its number.
+        """
+        names = [n if n is not None else f"l{k}" for k, n in enumerate(self.latch_names)]
+        return AIG(
+            self.num_inputs + self.num_latches,
+            self.ands.copy(),
+            np.concatenate([self.outputs, self.latches[:, 0]]).astype(LIT),
+            bad=self.bad.copy(),
+            constraints=self.constraints.copy(),
+            input_names=list(self.input_names) + list(self.latch_names),
+            output_names=list(self.output_names) + [f"{n}_next" for n in names],
+            comment=self.comment,
+        )
+
     def stats(self) -> dict[str, int]:
         return {
             "inputs": self.num_inputs,

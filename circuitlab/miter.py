@@ -18,7 +18,7 @@ def _match(names_a: Sequence[str | None], names_b: Sequence[str | None], what: s
     if len(names_a) != len(names_b):
         raise InterfaceMismatchError(f"{what} counts differ: {len(names_a)} vs {len(names_b)}")
     named = all(n is not None for n in names_a) and all(n is not None for n in names_b)
-    if named and len(set(names_a)) == len(names_a) and set(names_a) == set(names_b):
+    if _by_name(names_a, names_b):
         pos = {n: k for k, n in enumerate(names_b)}
         return [pos[n] for n in names_a]
     if named and set(names_a) != set(names_b) and len(set(names_a)) == len(names_a):
@@ -27,6 +27,19 @@ def _match(names_a: Sequence[str | None], names_b: Sequence[str | None], what: s
             f"{what} names differ (e.g. {', '.join(map(str, only))}); rename them or strip names to match by position"
         )
     return list(range(len(names_a)))
+
+
+def _by_name(names_a: Sequence[str | None], names_b: Sequence[str | None]) -> bool:
+    named = all(n is not None for n in names_a) and all(n is not None for n in names_b)
+    return named and len(set(names_a)) == len(names_a) and set(names_a) == set(names_b)
+
+
+def matching(a: AIG, b: AIG) -> dict[str, str]:
+    """How ``"auto"`` matches the two interfaces: ``{"inputs": "name" | "position", "outputs": ...}``."""
+    return {
+        "inputs": "name" if _by_name(a.input_names, b.input_names) else "position",
+        "outputs": "name" if _by_name(a.output_names, b.output_names) else "position",
+    }
 
 
 def match_interfaces(a: AIG, b: AIG, by: str = "auto") -> tuple[list[int], list[int]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from circuitlab.fileio import atomic_writer
+from circuitlab.fileio import atomic_writer, load_weights_file
 
 from .errors import CheckpointError
 from .model import CascadGNN, ModelConfig
@@ -45,12 +45,7 @@ def load_checkpoint(path) -> dict:
             another architecture.
     """
     path = Path(path)
-    if not path.exists():
-        raise CheckpointError(f"checkpoint {path} does not exist")
-    try:
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:  # noqa: BLE001 - any unpickling failure means a bad file
-        raise CheckpointError(f"cannot read checkpoint {path}: {str(e).splitlines()[0][:200]}") from None
+    ckpt = load_weights_file(path, "circuitlab GNN checkpoint", error=CheckpointError)
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a circuitlab GNN checkpoint ({FORMAT})")
     if ckpt.get("arch") != CascadGNN.ARCH:

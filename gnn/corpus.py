@@ -33,6 +33,7 @@ from torch_geometric.data import Data
 from circuitlab.abc import abc_optimize
 from circuitlab.aig import AIG
 from circuitlab.aiger import read_aiger
+from circuitlab.fileio import load_weights_file
 from circuitlab.generators import ADDERS, MULTIPLIERS, random_aig
 
 from .data import aig_to_data
@@ -316,10 +317,7 @@ def load_corpus(path) -> Corpus:
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"corpus file {path} does not exist (generate it with `circuitlab gnn-corpus`)")
-    try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:  # noqa: BLE001 - any unpickling failure is a bad file
-        raise CorpusError(f"cannot read corpus {path}: {e}") from None
+    obj = load_weights_file(path, "GNN corpus", error=CorpusError)
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise CorpusError(f"{path} is not a {FORMAT} corpus")
     records = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from circuitlab.fileio import atomic_writer
+from circuitlab.fileio import atomic_writer, load_weights_file
 
 from .errors import CheckpointError
 
@@ -38,14 +38,7 @@ def write_json(obj, path: str | os.PathLike) -> None:
 def load_checkpoint(path: str | os.PathLike, map_location="cpu") -> dict:
     """Read a checkpoint written by ``save_checkpoint``; raises ``CheckpointError`` on any problem."""
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"checkpoint {path} does not exist")
-    try:
-        obj = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e:  # noqa: BLE001 - truncated, not a torch file, unsafe pickle ...
-        raise CheckpointError(
-            f"checkpoint {path} is unreadable: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-        ) from None
+    obj = load_weights_file(path, "circuitlab LGN checkpoint", map_location, error=CheckpointError)
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise CheckpointError(f"checkpoint {path} is not a {FORMAT} checkpoint")
     return obj

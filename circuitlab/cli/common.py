@@ -11,11 +11,68 @@ from pathlib import Path
 import click
 
 
-def read_circuit(path: str):
-    """The AIG in ``path`` (AIGER ascii or binary)."""
-    from circuitlab.aiger import read_aiger
+def read_circuit(path: str, fmt: str | None = None, comb: bool | None = None):
+    """The AIG in ``path`` (``-``: stdin; AIGER, BLIF or Verilog, see :mod:`circuitlab.formats`).
 
-    return read_aiger(path)
+    Args:
+        comb: ``None`` reads the circuit as it is; otherwise see :func:`combinational`.
+    """
+    from circuitlab.formats import read_circuit as read
+
+    aig = read(path, fmt)
+    return aig if comb is None else combinational(aig, path, comb)
+
+
+def combinational(aig, path: str, comb: bool):
+    """``aig`` if it has no latches; its combinational core (:meth:`AIG.comb`) with
+    ``comb``; else a one-line refusal (latches are never silently made inputs)."""
+    from circuitlab.errors import UserError
+
+    if not aig.num_latches:
+        return aig
+    if comb:
+        return aig.comb()
+    raise UserError(
+        f"{path} is sequential ({aig.num_latches} latches); this command works on combinational logic: "
+        "add --comb to make latch outputs inputs and latch next-states outputs (as ABC's comb does)"
+    )
+
+
+def format_option(command):
+    from circuitlab.formats import READ_FORMATS
+
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(READ_FORMATS),
+        default=None,
+        help="Input format (default: from the extension, else from the content; needed for no file type).",
+    )(command)
+
+
+def comb_option(command):
+    return click.option(
+        "--comb",
+        is_flag=True,
+        help="Work on the combinational core of a sequential circuit: latch outputs become inputs and "
+        "latch next-states outputs (ABC's comb).  Without it, latches are refused.",
+    )(command)
+
+
+def input_names(aig) -> list[str]:
+    return [n if n is not None else f"i{k}" for k, n in enumerate(aig.input_names)]
+
+
+def named_bits(aig, values) -> str:
+    """``name=0 name=1 ...`` for the inputs of ``aig``."""
+    return " ".join(f"{n}={int(bool(v))}" for n, v in zip(input_names(aig), values, strict=True))
+
+
+def write_witness(path: str, inputs, outputs: list[int]) -> None:
+    from circuitlab.formats import write_output
+    from circuitlab.witness import witness_for
+
+    write_output(path, witness_for(inputs, outputs).text())
 
 
 def echo_json(obj) -> None:

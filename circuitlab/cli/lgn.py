@@ -46,25 +46,42 @@ def train_lgn(as_json, **options):
 @click.option("--verilog", type=click.Path(dir_okay=False), help="Write structural Verilog.")
 @click.option("--blif", type=click.Path(dir_okay=False), help="Write BLIF.")
 @click.option(
+    "--binarization",
+    type=click.Path(dir_okay=False),
+    help="Write the input thresholds as JSON [default: beside the first circuit, NAME.binarization.json].",
+)
+@click.option(
     "--check/--no-check", default=True, show_default=True, help="Check the circuit against the model on the test split."
 )
 @json_option
-def export_lgn(checkpoint, aig_path, verilog, blif, check, as_json):
+def export_lgn(checkpoint, aig_path, verilog, blif, binarization, check, as_json):
     """Compile a trained LGN CHECKPOINT to a circuit that outputs the predicted class.
 
     The circuit is checked against the network on the checkpoint's test split before
-    anything is written; a mismatch is a compiler bug (internal error, exit 70).
+    anything is written; a mismatch is a compiler bug (internal error, exit 70).  The input
+    binarization (thermometer thresholds) is written beside the circuit as JSON, so that
+    `circuitlab sim CIRCUIT --features rows.csv --binarization JSON` classifies raw data.
     """
+    from pathlib import Path
+
     from circuitlab.aiger import write_aiger
+    from circuitlab.binarize import Binarization, save_binarization
     from circuitlab.export import to_blif, to_verilog
     from circuitlab.fileio import atomic_write
+    from circuitlab.formats import check_output
     from circuitlab.lgn.compile import CompiledLGN, compile_netlist
     from circuitlab.lgn.errors import CompileMismatchError, LGNError
     from circuitlab.lgn.export import check_against_model
     from circuitlab.lgn.infer import load_model
 
-    if not (aig_path or verilog or blif or check):
-        raise LGNError("nothing to do: give --aig, --verilog, --blif or --check")
+    outputs = [p for p in (aig_path, verilog, blif) if p]
+    if not outputs:
+        raise LGNError("nothing to write: give --aig, --verilog and/or --blif")
+    if binarization is None:
+        first = Path(outputs[0])
+        binarization = str(first.with_name(first.stem + ".binarization.json"))
+    for path in [*outputs, binarization]:
+        check_output(path)
     loaded = load_model(checkpoint)
     dn = loaded.discretize()
     net = compile_netlist(dn)
@@ -78,6 +95,7 @@ def export_lgn(checkpoint, aig_path, verilog, blif, check, as_json):
         "aig_depth": aig.depth(),
         "inputs": aig.num_inputs,
         "outputs": aig.num_outputs,
+        "binarization": binarization,
     }
     if check:
         report["check"] = check_against_model(loaded, CompiledLGN(aig))
@@ -99,6 +117,9 @@ def export_lgn(checkpoint, aig_path, verilog, blif, check, as_json):
         atomic_write(verilog, to_verilog(aig, module="lgn"))
     if blif:
         atomic_write(blif, to_blif(aig, model="lgn"))
+    thr = loaded.thresholds
+    features = aig.num_inputs if thr is None else int(thr.shape[0])
+    save_binarization(Binarization(features, thr, dn.num_classes, Path(checkpoint).name), binarization)
 
 
 COMMANDS = [train_lgn, export_lgn]

@@ -8,9 +8,23 @@ from typing import Any
 
 import click
 
+from circuitlab.formats import check_output
+from circuitlab.miter import match_interfaces, matching
 from circuitlab.solvers.options import SolveOptions
 
-from .common import bits, command_start, echo_json, json_option, read_circuit
+from .common import (
+    bits,
+    comb_option,
+    combinational,
+    command_start,
+    echo_json,
+    format_option,
+    input_names,
+    json_option,
+    named_bits,
+    read_circuit,
+    write_witness,
+)
 from .options import config_options
 
 
@@ -48,28 +62,42 @@ def _guide_parts(ctx, options: dict, guided: bool, guide: str | None) -> list[st
     return parts
 
 
-def _is_dimacs(path: str) -> bool:
-    if Path(path).suffix.lower() in (".cnf", ".dimacs"):
-        return True
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(64).lstrip()
-    except OSError:
-        return False
-    return head[:1] in (b"c", b"p")
+def _load_problem(path: str, fmt: str | None, comb: bool):
+    """``(formula, aig)``: a circuit (formula is the AIG) or a DIMACS CNF (aig is None)."""
+    from circuitlab.cnf import parse_dimacs
+    from circuitlab.formats import parse_circuit, read_bytes
+
+    data = read_bytes(path)
+    head = data[:64].lstrip()
+    dimacs = fmt == "dimacs" or (
+        fmt is None and (Path(path).suffix.lower() in (".cnf", ".dimacs") or head[:2] in (b"c ", b"c\n", b"p "))
+    )
+    if dimacs:
+        return parse_dimacs(data, "<stdin>" if path == "-" else path), None
+    aig = combinational(parse_circuit(data, fmt, path), path, comb)
+    return aig, aig
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @config_options(SolveOptions)
 @_guide_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["aag", "aig", "blif", "verilog", "dimacs"]),
+    help="Input format (default: from the extension, else from the content).",
+)
+@comb_option
+@click.option("--cex", type=click.Path(dir_okay=False, allow_dash=True), help="Write a SAT answer as an AIGER witness.")
 @json_option
 @click.pass_context
-def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
-    """Is some output of an AIGER FILE satisfiable (or a DIMACS FILE)?  Exit 10 SAT, 20 UNSAT, 0 unknown.
+def solve(ctx, file, as_json, guided, guide, guide_source, threads, fmt, comb, cex, **options):
+    """Is some output of a circuit FILE satisfiable (or a DIMACS FILE)?  Exit 10 SAT, 20 UNSAT, 0 unknown.
 
-    A SAT answer is checked (simulated on the circuit, or against every clause) before
-    it is printed.  With --proof/--check-proof an UNSAT answer comes with a DRAT proof
+    FILE is AIGER, BLIF, Verilog or DIMACS (`-`: stdin).  A SAT answer is checked
+    (simulated on the circuit, or against every clause) before it is printed, with the
+    input names; --cex writes it as an AIGER witness (`circuitlab sim FILE --witness`).  With --proof/--check-proof an UNSAT answer comes with a DRAT proof
     of the CNF that `circuitlab cnf` writes, checked by dratify.  With --guided/--guide
     and no --backend, circuitlab's engine runs (the only backend with every hook).
     """
@@ -80,12 +108,11 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
     start = command_start()  # --timeout counts from process start
     parts = _guide_parts(ctx, options, guided, guide)
     opts = SolveOptions(**options)
-    if _is_dimacs(file):
-        from circuitlab.cnf import read_dimacs
-
-        formula, aig = read_dimacs(file), None
-    else:
-        formula = aig = read_circuit(file)
+    if cex:
+        check_output(cex)
+    formula, aig = _load_problem(file, fmt, comb)
+    if cex and aig is None:
+        raise click.BadParameter("a witness needs a circuit, not DIMACS", param_hint="--cex")
     report = None
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
     if parts is not None:  # hint making counts against --timeout
@@ -104,8 +131,18 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
         res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts)
     if report is not None:
         report.engine = res.stats.hooks or {}
+    values = None  # the inputs of a SAT answer on a circuit
+    if res.status == SAT and aig is not None and res.inputs is not None:
+        from circuitlab.sim import evaluate
+
+        values = res.inputs
+        if cex:
+            true_outputs = [k for k, v in enumerate(evaluate(aig, [values])[0]) if v]
+            write_witness(cex, values, true_outputs[:1])
     if as_json:
         out = {"file": file, **res.to_json()}
+        if values is not None:
+            out["input_values"] = dict(zip(input_names(aig), map(int, values), strict=True))
         if report is not None:
             out["guidance"] = report.to_json()
         if res.status == SAT and aig is None:
@@ -116,6 +153,7 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
         if res.status == SAT:
             if aig is not None:
                 click.echo(f"v inputs {bits(res.inputs)}  (verified by simulation)")
+                click.echo(f"c inputs {named_bits(aig, res.inputs)}")
             else:
                 assert res.model is not None  # a SAT result carries its model
                 click.echo("v " + " ".join(map(str, res.model)) + " 0")
@@ -127,8 +165,8 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
 
 
 @click.command()
-@click.argument("a", type=click.Path(dir_okay=False))
-@click.argument("b", type=click.Path(dir_okay=False))
+@click.argument("a", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("b", type=click.Path(dir_okay=False, allow_dash=True))
 @config_options(SolveOptions)
 @json_option
 @click.option(
@@ -148,11 +186,23 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, **options):
 )
 @click.option("--no-sweep", "no_sweep", is_flag=True, hidden=True, help="Same as --engine cdcl.")
 @_guide_options
+@format_option
+@comb_option
+@click.option(
+    "--cex",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write a counterexample as an AIGER witness of the miter (`circuitlab miter A B`).",
+)
 @click.pass_context
-def lec(ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide_source, threads, **options):
+def lec(
+    ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide_source, threads, fmt, comb, cex, **options
+):
     """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown.
 
-    A counterexample is re-simulated on both circuits before it is printed.  With
+    A and B are AIGER, BLIF or Verilog.  Inputs and outputs match by name when both
+    circuits name them all alike, else by position (said on stderr and in --json).  A
+    counterexample is re-simulated on both circuits before it is printed, with the input
+    names; --cex writes it as an AIGER witness of their miter.  With
     --proof/--check-proof (engine cdcl), EQUIVALENT comes with a DRAT proof of the miter's
     CNF (`circuitlab miter A B -o m.aig; circuitlab cnf m.aig -o m.cnf`), checked by dratify.
     Ctrl-C or --timeout give UNKNOWN (exit 3) with the statistics so far.
@@ -169,7 +219,17 @@ def lec(ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide
         raise click.BadParameter("guidance steers the monolithic check: add --engine cdcl", param_hint="--guide")
     opts = SolveOptions(**options)
     sweep_opts = check_options(parse_assignments(sweep_option, "--sweep-option"))
-    ca, cb = read_circuit(a), read_circuit(b)
+    if cex:
+        check_output(cex)
+    ca, cb = read_circuit(a, fmt, comb), read_circuit(b, fmt, comb)
+    match_interfaces(ca, cb)  # a mismatch is an error before any note
+    matched = matching(ca, cb)
+    by_position = [k for k, how in matched.items() if how == "position"]
+    if by_position and (ca.num_inputs or ca.num_outputs):
+        click.echo(
+            f"circuitlab: note: {' and '.join(by_position)} matched by position (names differ or are missing)", err=True
+        )
+    read_s = time.monotonic() - start
     report = None
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
     with _SweepProgress(enabled=not as_json) as progress:
@@ -195,16 +255,23 @@ def lec(ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide
                 res, report = solve_guided(miter(ca, cb), parts, guide_source, threads, check, rest)
         except KeyboardInterrupt:  # outside the interruptible search: no statistics
             res = SolveResult(UNKNOWN, opts.backend, reason="interrupted")
+    check_s = time.monotonic() - start - read_s
     code = {UNSAT: 0, SAT: 1}.get(res.status, 3)
     verdict = {UNSAT: "EQUIVALENT", SAT: "NOT EQUIVALENT"}.get(res.status, "UNKNOWN")
-    out = {"a": a, "b": b, "verdict": verdict, **res.to_json(), "exit_code": code}
-    out["time_s"] = round(time.monotonic() - start, 6)
+    result = res.to_json()
+    search_s = result.pop("time_s")  # the solver's own time
+    out = {"a": a, "b": b, "verdict": verdict, **result, "exit_code": code, "matched_by": matched}
+    if res.status == SAT and cex:
+        write_witness(cex, res.inputs, [0])
+    out["time_s"] = round(time.monotonic() - start, 6)  # the whole command, start-up included
+    out["phases"] = {"read_s": round(read_s, 6), "check_s": round(check_s, 6), "search_s": search_s}
     if report is not None:
         report.engine = res.stats.hooks or {}
         out["guidance"] = report.to_json()
     if res.status == SAT:
         names = [nm or f"o{k}" for k, nm in enumerate(ca.output_names)]
         out["counterexample"] = bits(res.inputs)
+        out["counterexample_inputs"] = dict(zip(input_names(ca), map(int, res.inputs), strict=True))
         assert res.differing_outputs is not None  # set for every non-equivalence
         out["differing_outputs"] = [names[k] for k in res.differing_outputs]
     if as_json:
@@ -213,7 +280,7 @@ def lec(ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide
         click.echo(verdict)
         if res.status == SAT:
             shown = ", ".join(out["differing_outputs"][:8])
-            click.echo(f"counterexample (inputs of A, in order): {out['counterexample']}")
+            click.echo(f"counterexample: {named_bits(ca, res.inputs)}")
             click.echo(f"differing outputs: {shown}  (verified by simulating both circuits)")
         for line in res.comment_lines():
             click.echo(line)

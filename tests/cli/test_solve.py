@@ -129,3 +129,41 @@ def test_bad_requests_are_one_line_exit_2(capsys, argv, match):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and match in err
+
+
+def test_lec_json_exit_code_phases_and_matching(tmp_path):
+    import subprocess
+    import sys
+
+    from circuitlab.aiger import read_aiger, write_aiger
+
+    unnamed = read_aiger(I2C_BUG)
+    unnamed.input_names = [None] * unnamed.num_inputs
+    unnamed.output_names = [None] * unnamed.num_outputs
+    write_aiger(unnamed, tmp_path / "unnamed.aig")
+    for b, want in ((I2C_DC2, 0), (str(tmp_path / "unnamed.aig"), 1)):
+        r = subprocess.run(
+            [sys.executable, "-m", "circuitlab.cli", "lec", I2C, b, "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        out = json.loads(r.stdout)
+        assert r.returncode == out["exit_code"] == want
+        assert set(out["phases"]) == {"read_s", "check_s", "search_s"}
+        assert out["time_s"] >= out["phases"]["read_s"] + out["phases"]["check_s"] - 1e-3
+        if want == 1:
+            assert out["matched_by"] == {"inputs": "position", "outputs": "position"}
+            assert "matched by position" in r.stderr
+            assert out["counterexample_inputs"]["pi000"] in (0, 1)
+        else:
+            assert out["matched_by"] == {"inputs": "name", "outputs": "name"} and r.stderr == ""
+
+
+def test_backends_table(capsys):
+    code, out, _ = run(capsys, "backends", "--json")
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert code == 0 and rows["circuitlab"]["filter"] and not rows["kissat404"]["proof"]
+    assert sum(r["default"] for r in rows.values()) == 1
+    code, out, _ = run(capsys, "backends")
+    assert code == 0 and "cadical195" in out and "phases" in out

@@ -43,8 +43,14 @@ def test_foreign_and_broken_files(tmp_path):
     with pytest.raises(CheckpointError, match="does not exist"):
         load_checkpoint(tmp_path / "none.pt")
     (tmp_path / "junk.pt").write_bytes(b"\x00garbage")
-    with pytest.raises(CheckpointError, match="cannot read"):
+    with pytest.raises(CheckpointError, match="unreadable"):
         load_checkpoint(tmp_path / "junk.pt")
+    import argparse
+
+    torch.save({"x": argparse.Namespace(a=1)}, tmp_path / "foreign.pt")  # needs a full unpickler: refused
+    with pytest.raises(CheckpointError, match="loads only weights") as info:
+        load_checkpoint(tmp_path / "foreign.pt")
+    assert "weights_only" not in str(info.value) and "\n" not in str(info.value)
     torch.save({"state_dict": {}}, tmp_path / "plain.pt")
     with pytest.raises(CheckpointError, match="not a circuitlab"):
         load_checkpoint(tmp_path / "plain.pt")

@@ -66,9 +66,35 @@ def test_export_check_and_interop(checkpoint, tmp_path, abc, yosys):
     assert json.loads(r.stdout)["verdict"] == "EQUIVALENT"
 
 
-def test_export_needs_something_to_do(checkpoint):
-    r = cli("export-lgn", checkpoint, "--no-check")
-    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+def test_export_needs_an_output(checkpoint):
+    for args in (["--no-check"], []):
+        r = cli("export-lgn", checkpoint, *args)
+        assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "nothing to write" in r.stderr
+
+
+def test_thresholds_json_reproduces_the_accuracy_on_raw_features(checkpoint, tmp_path):
+    """export-lgn writes the binarization beside the circuit; `sim --features` applied to the
+    raw test rows (not the binarized ones) gives the model's test accuracy, sample for sample."""
+    import numpy as np
+    from sklearn.datasets import load_iris
+    from sklearn.model_selection import train_test_split
+
+    aig = tmp_path / "iris.aig"
+    r = cli("export-lgn", checkpoint, "--aig", aig, "--json")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    spec = json.loads((tmp_path / "iris.binarization.json").read_text())
+    assert spec["encoding"] == "thermometer" and spec["features"] == 4 and spec["classes"] == 3
+    raw = load_iris()
+    # the split of lgn/data.py for seed 1 (the fixture's --seed)
+    _, x_te, _, y_te = train_test_split(raw.data, raw.target, test_size=0.25, random_state=1, stratify=raw.target)
+    rows = tmp_path / "rows.csv"
+    np.savetxt(rows, x_te, delimiter=",")
+    r = cli("sim", aig, "--features", rows, "--binarization", tmp_path / "iris.binarization.json", "--json")
+    assert r.returncode == 0, r.stderr
+    classes = np.asarray(json.loads(r.stdout)["classes"])
+    assert len(classes) == rep["check"]["samples"]
+    assert float((classes == y_te).mean()) == rep["check"]["accuracy_model"]
 
 
 def test_export_bad_checkpoint(tmp_path):
