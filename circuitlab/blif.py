@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 
 from .aig import AIG, AIGBuilder
-from .errors import UserError
+from .errors import TextFormatError
 
 # timing and library directives some writers add; they do not change the logic
 IGNORED = {
@@ -43,14 +43,8 @@ IGNORED = {
 }
 
 
-class BlifFormatError(UserError):
+class BlifFormatError(TextFormatError):
     """A malformed or unsupported BLIF file.  The message names the file and line."""
-
-    def __init__(self, path: str | os.PathLike[str] | None, msg: str, line: int | None = None) -> None:
-        where = str(path) if path is not None else "<text>"
-        if line is not None:
-            where += f":{line}"
-        super().__init__(f"{where}: {msg}")
 
 
 def read_blif(path: str | os.PathLike[str]) -> AIG:

@@ -65,14 +65,19 @@ class AigerFormatError(UserError):
         self.path, self.line, self.offset = path, line, offset
 
 
-class DimacsFormatError(UserError):
-    """A malformed DIMACS CNF file."""
+class TextFormatError(UserError):
+    """A malformed text file (DIMACS, BLIF, Verilog, ...).  The message names the file and line."""
 
     def __init__(self, path: str | os.PathLike[str] | None, msg: str, line: int | None = None) -> None:
         where = str(path) if path is not None else "<text>"
         if line is not None:
             where += f":{line}"
         super().__init__(f"{where}: {msg}")
+        self.path, self.line = path, line
+
+
+class DimacsFormatError(TextFormatError):
+    """A malformed DIMACS CNF file."""
 
 
 class InterfaceMismatchError(UserError):

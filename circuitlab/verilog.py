@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 
 from .aig import AIG, AIGBuilder
-from .errors import UserError
+from .errors import TextFormatError
 
 YOSYS_BINARIES = ("yosys",)
 YOSYS_TIMEOUT_S = 600.0
@@ -47,14 +47,8 @@ _TOKEN = re.compile(
 )
 
 
-class VerilogFormatError(UserError):
+class VerilogFormatError(TextFormatError):
     """A malformed Verilog file, or one that yosys could not read."""
-
-    def __init__(self, path: str | os.PathLike[str] | None, msg: str, line: int | None = None) -> None:
-        where = str(path) if path is not None else "<text>"
-        if line is not None:
-            where += f":{line}"
-        super().__init__(f"{where}: {msg}")
 
 
 class VerilogUnsupportedError(VerilogFormatError):
