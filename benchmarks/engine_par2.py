@@ -27,14 +27,13 @@ from pysat.solvers import Solver as PysatSolver
 from circuitlab.abc import abc_optimize_file
 from circuitlab.aig import AIG
 from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks import EPFL
 from circuitlab.cnf import encode
 from circuitlab.miter import miter
 from circuitlab.solvers.engine import Engine
 from circuitlab.solvers.watchdog import run_in_child
 
 from .results_io import RESULTS, write_results
-
-EPFL = Path(__file__).resolve().parent / "epfl"
 
 
 def generated_multipliers(widths=(5, 6, 7, 8)) -> list[tuple[str, AIG]]:

@@ -71,7 +71,7 @@ def _checkpoint(package: str):
         import importlib
         import tempfile
 
-        loader = importlib.import_module(f"circuitlab.{package}.checkpoint").load_checkpoint
+        loader = importlib.import_module(f"circuitlab.{package}.checkpoint").load_checkpoint  # imported before fuzzing
         with tempfile.NamedTemporaryFile(suffix=".pt") as fh:
             fh.write(data)
             fh.flush()
@@ -123,6 +123,8 @@ def main(argv=None) -> None:
         f"-artifact_prefix={REPRODUCERS}/{args.target}-",
         *rest,
     ]
+    with contextlib.suppress(CircuitlabError, ValueError):  # the first call imports (torch: seconds), not a hang
+        TARGETS[args.target](b"")
     atheris.instrument_all()  # coverage of every loaded Python function, the readers included
     atheris.Setup(lib_args, lambda data: check(args.target, data))
     atheris.Fuzz()

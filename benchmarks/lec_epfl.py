@@ -43,11 +43,11 @@ from pathlib import Path
 
 from circuitlab.abc import abc_optimize_file
 from circuitlab.aiger import read_aiger, write_aiger
+from circuitlab.benchmarks import EPFL
 from circuitlab.mutate import observable_mutation
 
 from .results_io import RESULTS, cactus_plot, write_results
 
-EPFL = Path(__file__).resolve().parent / "epfl"
 ABC = "berkeley-abc"
 FAMILIES = ("dc2", "resyn2", "bug")
 TOOLS = ("circuitlab", "cec", "&cec")

@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from circuitlab.benchmarks.results_io import RESULTS
+
 # Settings per dataset: architecture and the accuracy target for "steps to reach".
 DATASETS: dict[str, dict[str, Any]] = {
     "digits": {"layers": 4, "width": 500, "target": 0.85},
@@ -162,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=1000)
     ap.add_argument("--eval-interval", type=int, default=50)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
+    ap.add_argument("--out", default=str(RESULTS), help="results folder")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     with tempfile.TemporaryDirectory(prefix="lgn_claims_") as tmp:

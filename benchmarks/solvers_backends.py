@@ -27,8 +27,9 @@ from pathlib import Path
 
 from circuitlab.abc import abc_cec
 from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks import LEC_INSTANCES
 from circuitlab.benchmarks.results_io import RESULTS
-from circuitlab.benchmarks.solvers_instances import ALL_CIRCUITS, LEC_INSTANCES, Instance, build_instances
+from circuitlab.benchmarks.solvers_instances import ALL_CIRCUITS, Instance, build_instances
 from circuitlab.fileio import atomic_write
 from circuitlab.solvers import BACKENDS, UNKNOWN, UNSAT, check_equivalence
 

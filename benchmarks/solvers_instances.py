@@ -25,7 +25,6 @@ from circuitlab.aiger import read_aiger, write_aiger
 from circuitlab.mutate import observable_mutation
 
 EXAMPLES = Path(circuitlab.__file__).resolve().parent / "examples"  # installed with the package
-LEC_INSTANCES = Path(__file__).resolve().parent / "lec_instances"
 # small enough that all four backends answer each miter within a few seconds
 CI_CIRCUITS = ("ctrl", "int2float", "router", "cavlc", "dec", "priority", "i2c", "adder", "max")
 # adds bar, whose equivalent miters take Glucose and MiniSat about 20 s each

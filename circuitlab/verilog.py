@@ -34,6 +34,7 @@ from .errors import TextFormatError
 
 YOSYS_BINARIES = ("yosys",)
 YOSYS_TIMEOUT_S = 600.0
+MAX_VECTOR_BITS = 1 << 20  # a declared range wider than this is refused (it would allocate per bit)
 GATES = {"and", "or", "nand", "nor", "xor", "xnor", "not", "buf"}
 _TOKEN = re.compile(
     r"""
@@ -220,6 +221,8 @@ class _Parser:
         self.take(":")
         lsb = self.integer()
         self.take("]")
+        if abs(msb - lsb) >= MAX_VECTOR_BITS:
+            self.fail(f"range [{msb}:{lsb}] is wider than {MAX_VECTOR_BITS} bits")
         return list(range(min(msb, lsb), max(msb, lsb) + 1))
 
     def integer(self) -> int:
@@ -227,6 +230,8 @@ class _Parser:
         if kind != "number" or "'" in text:
             self.i -= 1
             self.fail(f"expected a constant index, found {text!r}", unsupported=kind == "ident")
+        if len(text) > 9:
+            self.fail(f"index {text[:12]}... is too large")
         return int(text)
 
     def assignment(self) -> None:

@@ -77,7 +77,7 @@ class TrainConfig:
     pair_weight: float = option(1.0, "weight of the joint + conditional loss terms")
     seed: int = option(0, "seed of model init and batch order")
     threads: int = option(1, "torch CPU threads")
-    max_minutes: float = option(0.0, "stop (with a checkpoint) after this many minutes; 0 = no limit")
+    max_time: float = option(0.0, "stop (with a checkpoint) after this many seconds; 0 = no limit")
     max_steps: int = option(0, "stop after this many optimizer steps in total; 0 = no limit")
     ckpt_every: int = option(50, "also checkpoint every N steps inside an epoch (0 = only at epoch end)")
     resume: bool = option(False, "continue from out/last.pt if it exists")
@@ -88,7 +88,7 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "hidden", "rounds", "threads"):
             if getattr(self, name) < 1:
                 raise GnnConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
-        for name in ("max_minutes", "max_steps", "ckpt_every", "weight_decay", "grad_clip", "pair_weight", "pi_noise"):
+        for name in ("max_time", "max_steps", "ckpt_every", "weight_decay", "grad_clip", "pair_weight", "pi_noise"):
             if getattr(self, name) < 0:
                 raise GnnConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
         if not self.lr > 0 or not 0 <= self.min_lr_ratio <= 1:

@@ -231,7 +231,7 @@ def train(cfg: TrainConfig, console=None) -> TrainResult:
                 progress.update(task, advance=1, loss=sums["loss"] / sums["n"])
                 if cfg.max_steps and step >= cfg.max_steps:
                     stopped = "step limit"
-                elif cfg.max_minutes and time.perf_counter() - t_start > 60 * cfg.max_minutes:
+                elif cfg.max_time and time.perf_counter() - t_start > cfg.max_time:
                     stopped = "time limit"
                 if stopped != "done":
                     checkpoint(epoch, bi + 1, sums)

@@ -53,6 +53,7 @@ class TrainConfig:
     impl: str = option("auto", "gate kernel implementation", choices=IMPLS)
     device: str = option("auto", "device", choices=DEVICES)
     distributed: bool = option(False, "data-parallel DDP; launch with torchrun")
+    max_time: float = option(0.0, "stop after this many seconds of this run, with a checkpoint; 0 = no limit")
     progress: bool = option(True, "show a progress bar")
 
     def validate(self) -> None:
@@ -66,6 +67,8 @@ class TrainConfig:
         for name in ("layers", "width", "bits", "steps", "batch_size", "eval_interval", "checkpoint_interval"):
             if getattr(self, name) < 1:
                 raise LGNConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not self.max_time >= 0:
+            raise LGNConfigError(f"max_time must be >= 0 seconds, got {self.max_time}")
         for name in ("lr", "tau", "gumbel_tau"):
             if not getattr(self, name) > 0:
                 raise LGNConfigError(f"{name} must be > 0, got {getattr(self, name)}")

@@ -296,6 +296,8 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
     title = f"{cfg.dataset} {cfg.parametrization}{' gumbel' if cfg.gumbel else ''}"
     bar = _Progress(cfg.progress and is_main, cfg.steps, step, title)
     t0 = time.perf_counter() - elapsed0
+    deadline = time.perf_counter() + cfg.max_time if cfg.max_time else None
+    stopped = "done"
     model.train()
     try:
         while step < cfg.steps:
@@ -311,7 +313,9 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
             if not math.isfinite(loss_acc[0]):
                 raise LGNConfigError(f"training diverged at step {step} (loss is not finite); lower lr={cfg.lr}")
             info = None
-            if step % cfg.eval_interval == 0 or step == cfg.steps:
+            out_of_time = deadline is not None and any(_gather(time.perf_counter() > deadline, d))
+            last = step == cfg.steps or out_of_time
+            if step % cfg.eval_interval == 0 or last:
                 if is_main:
                     rec = {
                         "step": step,
@@ -326,7 +330,7 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
                         f"hard {rec['hard_test_acc']:.3f} unused {rec['unused_gates']}"
                     )
                 loss_acc = [0.0, 0]
-            if step % cfg.checkpoint_interval == 0 or step == cfg.steps:
+            if step % cfg.checkpoint_interval == 0 or last:
                 _save(
                     model,
                     opt,
@@ -342,6 +346,9 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
                     ckpt_path,
                 )
             bar.update(step, info)
+            if out_of_time:
+                stopped = "time limit"
+                break
     finally:
         bar.close()
 
@@ -350,6 +357,7 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
         "history": history,
         "final": history[-1] if history else None,
         "checkpoint": str(ckpt_path),
+        "stopped": stopped,
         "weights_digest": state_digest(model.state_dict()),
     }
     if d.world > 1:

@@ -94,6 +94,21 @@ def _sigint_calls(on_sigint):
             os.close(fd)
 
 
+@contextmanager
+def _sigterm_as_sigint():
+    """SIGTERM acts as SIGINT (on the main thread only; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    from . import _cdcl
+
+    _cdcl.forward_sigterm(True)
+    try:
+        yield
+    finally:
+        _cdcl.forward_sigterm(False)
+
+
 class Solver:
     """One SAT solver instance.
 
@@ -237,8 +252,11 @@ class Solver:
         interrupted = False
         try:
             if deadline is None and not self.backend.interrupt:
-                # pysat's own SIGINT handler stops the search and raises PysolversError
-                res = s.solve_limited()
+                # pysat's own SIGINT handler stops the search and raises PysolversError; a
+                # SIGTERM (whose Python handler cannot run while the search holds the GIL)
+                # is re-sent as SIGINT by a C-level handler (solvers/cdcl/signals.cpp)
+                with _sigterm_as_sigint():
+                    res = s.solve_limited()
             else:  # an interruptible backend: Ctrl-C (and a timer at the deadline) call interrupt()
 
                 def stop():

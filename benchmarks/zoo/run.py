@@ -63,7 +63,9 @@ def to_markdown(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer seeds and training steps")
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent, help="output folder")
+    ap.add_argument(
+        "--out", type=Path, default=Path("benchmarks") / "zoo", help="output folder (under the current directory)"
+    )
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 

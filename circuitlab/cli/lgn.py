@@ -36,7 +36,7 @@ def train_lgn(as_json, **options):
             f"step {final.get('step')}: soft acc {final.get('soft_test_acc', float('nan')):.4f}, "
             f"discretized acc {final.get('hard_test_acc', float('nan')):.4f}, "
             f"unused gates {final.get('unused_gates')}/{result['num_gates']}; "
-            f"wrote {options['out_dir']}"
+            f"wrote {options['out_dir']}" + ("" if result["stopped"] == "done" else f" (stopped: {result['stopped']})")
         )
 
 

@@ -256,11 +256,13 @@ py::list option_table() {
 }  // namespace
 
 void bind_sweeper(py::module_& m);  // sweep_binding.cpp
+void bind_signals(py::module_& m);  // signals.cpp
 
 PYBIND11_MODULE(_cdcl, m) {
   m.doc() = "circuitlab's CDCL engine (C++17); use circuitlab.solvers.engine";
   m.def("option_table", &option_table<cl::Options>, "(name, default, lowest, highest, help) for every engine option");
   m.def("sweep_option_table", &option_table<cl::SweepOptions>, "the same for every sweeping option");
+  bind_signals(m);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

@@ -56,7 +56,7 @@ def test_stop_and_resume_is_exact(tiny_corpus_path, tmp_path):
 
 
 def test_time_limit_checkpoints(tiny_corpus_path, tmp_path):
-    res = train(_cfg(tiny_corpus_path, tmp_path / "t", max_minutes=1e-9))
+    res = train(_cfg(tiny_corpus_path, tmp_path / "t", max_time=1e-9))
     assert res.stopped == "time limit" and (tmp_path / "t" / "last.pt").exists()
 
 

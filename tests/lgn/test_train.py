@@ -203,3 +203,16 @@ def test_distributed_ranks_end_with_identical_weights(tmp_path):
     digests = metrics["rank_weight_digests"]
     assert metrics["world_size"] == 2 and len(digests) == 2 and digests[0] == digests[1]
     assert len(load_checkpoint(out / "checkpoint.pt")["torch_rng"]) == 2
+
+
+def test_max_time_stops_with_a_resumable_checkpoint(tmp_path, one_thread):
+    cfg = _cfg(tmp_path, steps=10**7, eval_interval=10**6, checkpoint_interval=10**6, max_time=0.5)
+    t = time.perf_counter()
+    res = train(cfg)
+    assert time.perf_counter() - t < 30 and res["stopped"] == "time limit"
+    ck = load_checkpoint(Path(cfg.out_dir) / "checkpoint.pt")
+    assert 0 < ck["step"] < cfg.steps and res["final"]["step"] == ck["step"]
+    more = train(TrainConfig(**{**cfg.__dict__, "resume": True, "steps": ck["step"] + 3, "max_time": 0.0}))
+    assert more["stopped"] == "done" and more["final"]["step"] == ck["step"] + 3
+    with pytest.raises(LGNConfigError, match="max_time"):
+        TrainConfig(max_time=-1).validate()

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from pysat.solvers import Solver as PysatSolver
 
-from circuitlab.benchmarks.solvers_instances import LEC_INSTANCES
+from circuitlab.benchmarks import LEC_INSTANCES
 from circuitlab.solvers import SolverOptionError, model_satisfies
 from circuitlab.solvers.engine import OPTIONS, Engine, parse_options
 from circuitlab.solvers.fuzz import pigeonhole, random_3sat

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from circuitlab.aig import AIGBuilder
 from circuitlab.aiger import read_aiger
+from circuitlab.benchmarks import LEC_INSTANCES
 from circuitlab.errors import CircuitError
 from circuitlab.miter import match_interfaces, miter
 from circuitlab.mutate import flip_fanin
@@ -30,8 +31,6 @@ from circuitlab.solvers.sweep import sweep
 from helpers import EXAMPLES, random_aig
 
 from .test_sweep import exhaustive, redundant_aig
-
-LEC_INSTANCES = EXAMPLES.parent.parent / "benchmarks" / "lec_instances"
 
 
 @settings(max_examples=40, deadline=None)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from circuitlab.aiger import read_aiger
-from circuitlab.benchmarks.solvers_instances import LEC_INSTANCES
+from circuitlab.benchmarks import LEC_INSTANCES
 from circuitlab.solvers import UNKNOWN, check_equivalence, solve_cnf
 
 MULT = LEC_INSTANCES / "multiplier.aig"
