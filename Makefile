@@ -9,7 +9,7 @@ JOBS   ?= 2
 .PHONY: demo test test-fast lint mypy pkg-tree docs tools bench sanitize clean
 
 # pip install compiles the native code (setup.py), so a changed C/C++ source reinstalls.
-NATIVE := setup.py $(wildcard solvers/cdcl/*.cpp solvers/cdcl/*.hpp) circuitlab/sim_kernel.c lgn/gate_kernel.c
+NATIVE := setup.py $(wildcard solvers/cdcl/*.cpp solvers/cdcl/*.hpp) circuitlab/sim_kernel.c circuitlab/dimacs_kernel.c lgn/gate_kernel.c
 
 $(BIN)/.installed: pyproject.toml $(NATIVE)
 	$(PYTHON) -m venv $(VENV)

@@ -2,9 +2,10 @@
 
 * ``circuitlab.solvers._cdcl``: the CDCL engine (C++17, pybind11), ``solvers/cdcl/``.
 * ``circuitlab._sim_kernel``: the bit-parallel AIG interpreter of ``circuitlab.compiled``.
+* ``circuitlab._dimacs_kernel``: DIMACS text of clause arrays (``circuitlab.cnf``'s streaming writer).
 * ``circuitlab.lgn._gate_kernel``: the fused logic-gate kernel of ``circuitlab.lgn.c_kernel``.
 
-The two C kernels export plain C functions and are loaded with ctypes; they are built as
+The C kernels export plain C functions and are loaded with ctypes; they are built as
 extension modules only so that pip compiles and installs them with the package.
 
 Flags are portable (``-O3``, the distribution's default target) unless the build
@@ -55,6 +56,12 @@ ext_modules = [
     Extension(
         "circuitlab._sim_kernel",
         ["circuitlab/sim_kernel.c"],
+        extra_compile_args=[*_flags(), "-std=c11"],
+        extra_link_args=_link_flags(),
+    ),
+    Extension(
+        "circuitlab._dimacs_kernel",
+        ["circuitlab/dimacs_kernel.c"],
         extra_compile_args=[*_flags(), "-std=c11"],
         extra_link_args=_link_flags(),
     ),

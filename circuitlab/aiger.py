@@ -29,6 +29,7 @@ MAX_VARS = 1 << 31  # literals 2 * M + 1 must fit in 32 bits
 BINARY_INPUTS_FREE = 1 << 20
 BINARY_INPUTS_PER_BYTE = 16
 HEADER_SLACK = 1024  # header counts up to this are checked by parsing, larger ones up front
+BINARY_BLOCK = 1 << 18  # binary AND gates decoded per block (bounds the temporaries)
 
 __all__ = ["read_aiger", "parse_aiger", "write_aiger", "aiger_bytes", "to_pyaiger", "from_pyaiger"]
 
@@ -193,38 +194,56 @@ class _Parser:
 
     # -- binary AND section -------------------------------------------------------
     def binary_ands(self, a: int) -> np.ndarray:
-        start = self.pos
-        if a == 0:
-            return np.zeros((0, 2), LIT)
-        buf = np.frombuffer(self.data, dtype=np.uint8, offset=min(start, len(self.data)))
-        ends = np.flatnonzero(buf < 0x80)[: 2 * a]
-        if len(ends) < 2 * a:
-            self.fail(f"truncated binary AND section: {len(ends) // 2} of {a} gates present", offset=len(self.data))
+        """Decode the ``2a`` varints in blocks of :data:`BINARY_BLOCK` gates, so that the
+        temporaries stay small beside the ``[a, 2]`` result (reading 10^7 gates needs no
+        more than the result plus a few MiB)."""
+        ands = np.empty((a, 2), LIT)
+        pos = self.pos
+        for g0 in range(0, a, BINARY_BLOCK):
+            g1 = min(a, g0 + BINARY_BLOCK)
+            pos = self._binary_block(ands, g0, g1, a, pos)
+        self.pos = pos
+        return ands
+
+    def _binary_block(self, ands: np.ndarray, g0: int, g1: int, a: int, pos: int) -> int:
+        k = 2 * (g1 - g0)
+        left = max(0, len(self.data) - pos)
+        ends = np.zeros(0, np.int64)
+        for width in (3 * k, 9 * k):  # most varints take 1-3 bytes; none may take more than 9
+            buf = np.frombuffer(self.data, dtype=np.uint8, count=min(width, left), offset=min(pos, len(self.data)))
+            ends = np.flatnonzero(buf < 0x80)[:k]
+            if len(ends) == k or width >= left:
+                break
+        if len(ends) < k:
+            self.fail(
+                f"truncated binary AND section: {g0 + len(ends) // 2} of {a} gates present", offset=len(self.data)
+            )
         n = int(ends[-1]) + 1
-        starts = np.empty(2 * a, dtype=np.int64)
+        starts = np.empty(k, dtype=np.int64)
         starts[0] = 0
         starts[1:] = ends[:-1] + 1
         lengths = ends - starts + 1
         if lengths.max() > 9:
-            k = int(np.argmax(lengths > 9))
-            self.fail("varint longer than 9 bytes", offset=start + int(starts[k]))
+            j = int(np.argmax(lengths > 9))
+            self.fail("varint longer than 9 bytes", offset=pos + int(starts[j]))
         seg = buf[:n].astype(np.int64) & 0x7F
-        grp = np.repeat(np.arange(2 * a), lengths)
-        shift = 7 * (np.arange(n) - starts[grp])
+        shift = 7 * (np.arange(n) - np.repeat(starts, lengths))
         deltas = np.add.reduceat(seg << shift, starts)
         d0, d1 = deltas[0::2], deltas[1::2]
-        lhs = 2 * (self.i + self.l + 1 + np.arange(a, dtype=LIT))
+        lhs = 2 * (self.i + self.l + 1 + np.arange(g0, g1, dtype=LIT))
         rhs0 = lhs - d0
         rhs1 = rhs0 - d1
         bad = (d0 == 0) | (rhs0 < 0) | (rhs1 < 0)
         if bad.any():
-            k = int(np.argmax(bad))
+            j = int(np.argmax(bad))
             self.fail(
-                f"AND gate {k} (lhs {int(lhs[k])}): delta out of range, gives literals {int(rhs0[k])}, {int(rhs1[k])}",
-                offset=start + int(starts[2 * k]),
+                f"AND gate {g0 + j} (lhs {int(lhs[j])}): delta out of range, gives literals "
+                f"{int(rhs0[j])}, {int(rhs1[j])}",
+                offset=pos + int(starts[2 * j]),
             )
-        self.pos = start + n
-        return np.stack([rhs0, rhs1], axis=1)
+        ands[g0:g1, 0] = rhs0
+        ands[g0:g1, 1] = rhs1
+        return pos + n
 
     # -- ASCII: validate and renumber canonically ----------------------------------
     def ascii_canonical(

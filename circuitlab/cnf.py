@@ -15,9 +15,10 @@ Encodings:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,7 @@ from pysat.formula import CNF
 
 from .aig import AIG
 from .errors import CircuitError, DimacsFormatError
-from .fileio import atomic_write
+from .fileio import atomic_write, atomic_writer
 
 ENCODINGS = ("tseitin", "pg")
 
@@ -100,6 +101,41 @@ def _polarities(aig: AIG, roots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pos[first:], neg[first:]
 
 
+def _assertion(aig: AIG, assert_output: int | str | None) -> tuple[int | None, np.ndarray, list[list[int]]]:
+    """``(root, root_lits, extra clauses)`` asserting ``assert_output`` (see :func:`encode`)."""
+    if assert_output is None:
+        return None, np.zeros(0, np.int64), []
+    if assert_output == "any":
+        if aig.num_outputs == 0:
+            raise CircuitError("the circuit has no outputs to assert")
+        if aig.num_outputs == 1:
+            root = int(lit_to_cnf(aig.outputs[0]))
+            return root, aig.outputs, [[root]]
+        root = aig.max_var + 2  # fresh variable r <-> OR(outputs); assert r
+        return root, aig.outputs, [[-root, *lit_to_cnf(aig.outputs).tolist()], [root]]
+    k = int(assert_output)
+    if not 0 <= k < aig.num_outputs:
+        raise CircuitError(f"output index {k} out of range 0..{aig.num_outputs - 1}")
+    root = int(lit_to_cnf(aig.outputs[k]))
+    return root, aig.outputs[k : k + 1], [[root]]
+
+
+def _uses(
+    aig: AIG, method: str, assert_output: int | str | None, root_lits: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    if method not in ENCODINGS:
+        raise CircuitError(f"unknown CNF encoding {method!r}; choose from {', '.join(ENCODINGS)}")
+    if method == "pg" and assert_output is not None:
+        return _polarities(aig, root_lits)
+    everything = np.ones(aig.num_ands, dtype=bool)
+    return everything, everything
+
+
+def _num_vars(aig: AIG, root: int | None) -> int:
+    top = aig.max_var + 1
+    return max(top + (1 if root is not None and root > top else 0), 1)
+
+
 def encode(aig: AIG, method: str = "tseitin", assert_output: int | str | None = "any") -> CnfEncoding:
     """Encode ``aig`` as CNF.
 
@@ -109,44 +145,90 @@ def encode(aig: AIG, method: str = "tseitin", assert_output: int | str | None = 
             an int asserts that output; ``None`` asserts nothing (then PG falls back to
             Tseitin, since no polarity is known).
     """
-    if method not in ENCODINGS:
-        raise CircuitError(f"unknown CNF encoding {method!r}; choose from {', '.join(ENCODINGS)}")
+    root, root_lits, extra = _assertion(aig, assert_output)
+    pos, neg = _uses(aig, method, assert_output, root_lits)
     clauses: list[list[int]] = [[-1]]  # constant false
-    root_lits: np.ndarray
-    extra: list[list[int]] = []
-    top = aig.max_var + 1
-    if assert_output is None:
-        root = None
-        root_lits = np.zeros(0, np.int64)
-    elif assert_output == "any":
-        if aig.num_outputs == 0:
-            raise CircuitError("the circuit has no outputs to assert")
-        root_lits = aig.outputs
-        if aig.num_outputs == 1:
-            root = int(lit_to_cnf(aig.outputs[0]))
-            extra.append([root])
-        else:  # fresh variable r <-> OR(outputs); assert r
-            root = top + 1
-            outs = lit_to_cnf(aig.outputs).tolist()
-            extra.append([-root] + outs)
-            extra.append([root])
-    else:
-        k = int(assert_output)
-        if not 0 <= k < aig.num_outputs:
-            raise CircuitError(f"output index {k} out of range 0..{aig.num_outputs - 1}")
-        root_lits = aig.outputs[k : k + 1]
-        root = int(lit_to_cnf(root_lits[0]))
-        extra.append([root])
-    if method == "pg" and assert_output is not None:
-        pos, neg = _polarities(aig, root_lits)
-    else:
-        pos = neg = np.ones(aig.num_ands, dtype=bool)
     clauses += _gate_clauses(aig, pos, neg)
     clauses += extra
     cnf = CNF()  # set the clause list directly: from_clauses would copy every clause
     cnf.clauses = clauses
-    cnf.nv = max(top + (1 if root is not None and root > top else 0), 1)
+    cnf.nv = _num_vars(aig, root)
     return CnfEncoding(cnf, aig, root)
+
+
+STREAM_GATES = 1 << 19  # gates formatted per block by the streaming writer
+
+
+def write_encoding(
+    aig: AIG,
+    path: str | os.PathLike[str],
+    method: str = "tseitin",
+    assert_output: int | str | None = "any",
+    comments: Iterable[str] = (),
+) -> tuple[int, int]:
+    """Write the DIMACS of :func:`encode` to ``path`` (``-``: stdout), streamed.
+
+    The bytes equal ``write_dimacs(encode(aig, method, assert_output).cnf, path, comments)``
+    (the reference, tested), but no Python object is made per clause: the clauses of
+    :data:`STREAM_GATES` gates at a time are numpy rows formatted by a C kernel, so memory
+    stays bounded by the circuit's arrays.  Returns ``(variables, clauses)``.
+    """
+    import ctypes
+    import sys
+
+    from .native import load_library
+
+    root, root_lits, extra = _assertion(aig, assert_output)
+    pos, neg = _uses(aig, method, assert_output, root_lits)
+    kernel = load_library("circuitlab._dimacs_kernel")
+    kernel.format_clauses.restype = ctypes.c_int64
+    kernel.format_clauses.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p]
+    nv = _num_vars(aig, root)
+    n_clauses = 1 + 2 * int(pos.sum()) + int(neg.sum()) + len(extra)
+    first = aig.first_and_var
+
+    def rows(fh: BinaryIO, make: Callable[[int, int], np.ndarray]) -> None:
+        buf = np.empty(0, np.uint8)
+        for lo in range(0, aig.num_ands, STREAM_GATES):
+            block = np.ascontiguousarray(make(lo, min(lo + STREAM_GATES, aig.num_ands)), dtype=np.int64)
+            need = block.size * 21 + 2 * len(block) + 1
+            if len(buf) < need:
+                buf = np.empty(need, np.uint8)
+            n = kernel.format_clauses(block.ctypes.data, len(block), block.shape[1], buf.ctypes.data)
+            fh.write(buf[:n].tobytes())
+
+    def gate(lo: int, hi: int) -> np.ndarray:
+        return np.arange(first + lo, first + hi, dtype=np.int64) + 1  # AND variables are positive literals
+
+    def two(lo: int, hi: int, side: int) -> np.ndarray:
+        block: np.ndarray = np.stack([-gate(lo, hi), lit_to_cnf(aig.ands[lo:hi, side])], 1)
+        used: np.ndarray = block[pos[lo:hi]]
+        return used
+
+    def three(lo: int, hi: int) -> np.ndarray:
+        fanins = [-lit_to_cnf(aig.ands[lo:hi, 0]), -lit_to_cnf(aig.ands[lo:hi, 1])]
+        block: np.ndarray = np.stack([gate(lo, hi), *fanins], 1)
+        used: np.ndarray = block[neg[lo:hi]]
+        return used
+
+    def write(fh: BinaryIO) -> None:
+        head = [f"c {c}" for c in comments] + [f"p cnf {nv} {n_clauses}", "-1 0"]
+        fh.write(("\n".join(head) + "\n").encode())
+        rows(fh, lambda lo, hi: two(lo, hi, 0))  # (-g a) for every positive use, then (-g b)
+        rows(fh, lambda lo, hi: two(lo, hi, 1))
+        rows(fh, three)
+        fh.write("".join(" ".join(map(str, cl)) + " 0\n" for cl in extra).encode())
+
+    if str(path) == "-":
+        sys.stdout.flush()
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    elif Path(path).exists() and not Path(path).is_file():  # /dev/stdout, a pipe
+        with open(path, "wb") as fh:
+            write(fh)
+    else:
+        atomic_writer(path, write)
+    return nv, n_clauses
 
 
 # ---------------------------------------------------------------------------- DIMACS

@@ -170,19 +170,25 @@ def evaluate(aig: AIG, vectors: npt.ArrayLike) -> np.ndarray:
     return out[0] if single else out
 
 
+SIM_CHUNK_BYTES = 256 << 20  # simulation values held at once by signal_probabilities
+
+
 def signal_probabilities(
     aig: AIG,
     num_patterns: int = 1 << 16,
     seed: int = 0,
     exhaustive_limit: int = EXHAUSTIVE_LIMIT,
-    chunk_words: int = 64,
+    chunk_words: int | None = None,
 ) -> np.ndarray:
     """``[M + 1]`` P(var = 1) under uniform random inputs.
 
     Exact (exhaustive) when the circuit has at most ``exhaustive_limit`` free inputs,
     else estimated from ``num_patterns`` random patterns.  Words are simulated in
-    chunks so memory stays at ``(M + 1) * chunk_words * 8`` bytes.
+    chunks so memory stays at ``(M + 1) * chunk_words * 8`` bytes; by default the chunk
+    is 64 words, fewer for large circuits so that it stays within :data:`SIM_CHUNK_BYTES`.
     """
+    if chunk_words is None:
+        chunk_words = max(1, min(64, SIM_CHUNK_BYTES // (8 * (aig.max_var + 1))))
     n_free = aig.num_inputs + aig.num_latches
     exact = n_free <= exhaustive_limit
     pats = exhaustive_patterns(n_free) if exact else None

@@ -179,19 +179,18 @@ def _classify(aig, features: str | None, binarization: str | None, as_json: bool
 @comb_option
 def cnf(file, output, encoding, fmt, comb):
     """Encode FILE as DIMACS CNF asserting that some output is 1."""
-    from circuitlab.cnf import dimacs_text, encode
-    from circuitlab.formats import check_output, write_output
+    from circuitlab.cnf import write_encoding
+    from circuitlab.formats import check_output
 
     check_output(output)
     aig = read_circuit(file, fmt, comb)
-    enc = encode(aig, method=encoding)
     comments = [
         f"circuitlab {encoding} encoding of {Path(file).name}",
         "AIG variable v is CNF variable v+1; variable 1 is constant false",
     ]
-    write_output(output, dimacs_text(enc.cnf, comments))
+    nv, n_clauses = write_encoding(aig, output, encoding, comments=comments)  # streamed
     if output != "-":
-        click.echo(f"wrote {output}: {enc.cnf.nv} variables, {len(enc.cnf.clauses)} clauses")
+        click.echo(f"wrote {output}: {nv} variables, {n_clauses} clauses")
 
 
 @click.command(name="miter")
