@@ -37,3 +37,22 @@ def random_aig(seed: int, n_in: int = 6, n_and: int = 30, n_out: int = 3, latche
     for lat in lats:
         b.set_next(lat, int(lits[int(rng.integers(len(lits)))]))
     return b.build()
+
+
+def circuitlab(*args, timeout: float = 600, **kw):
+    """The finished ``python -m circuitlab.cli ARGS`` process (text output captured)."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "circuitlab.cli", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def train_iris_lgn(out, steps: int = 40, seed: int = 1):
+    """A small iris LGN trained by `circuitlab train-lgn` into ``out``; its checkpoint path."""
+    r = circuitlab(
+        "train-lgn", "--dataset", "iris", "--layers", "2", "--width", "30", "--steps", steps,
+        "--eval-interval", "20", "--out-dir", out, "--no-progress", "--seed", seed,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return out / "checkpoint.pt"

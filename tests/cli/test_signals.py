@@ -18,6 +18,7 @@ import pytest
 
 from circuitlab.benchmarks import EPFL, LEC_INSTANCES
 from circuitlab.formats import read_circuit
+from helpers import circuitlab, train_iris_lgn
 
 HYP = EPFL / "hyp.aig"  # 214k ANDs: reading, writing and simulating it takes a while
 MULT, MULT_DC2 = LEC_INSTANCES / "multiplier.aig", LEC_INSTANCES / "multiplier_dc2.aig"
@@ -52,36 +53,14 @@ COMMANDS = {
 }
 
 
-def _circuitlab(args, **kw):
-    return subprocess.run(
-        [sys.executable, "-m", "circuitlab.cli", *map(str, args)], capture_output=True, text=True, timeout=600, **kw
-    )
-
-
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
     """A trained LGN checkpoint, a tiny GNN corpus and the multiplier miter."""
     d = tmp_path_factory.mktemp("signal-inputs")
-    r = _circuitlab(
-        [
-            "train-lgn",
-            "--dataset",
-            "iris",
-            "--layers",
-            "2",
-            "--width",
-            "30",
-            "--steps",
-            "20",
-            "--out-dir",
-            d / "lgn",
-            "--no-progress",
-        ]
-    )
+    train_iris_lgn(d / "lgn", steps=20)
+    r = circuitlab("gnn-corpus", "--out", d / "corpus.pt", "--tiny", "--no-epfl")
     assert r.returncode == 0, r.stderr
-    r = _circuitlab(["gnn-corpus", "--out", d / "corpus.pt", "--tiny", "--no-epfl"])
-    assert r.returncode == 0, r.stderr
-    r = _circuitlab(["miter", MULT, MULT_DC2, "-o", d / "mult_miter.aig"])
+    r = circuitlab("miter", MULT, MULT_DC2, "-o", d / "mult_miter.aig")
     assert r.returncode == 0, r.stderr
     return {"CKPT": d / "lgn" / "checkpoint.pt", "CORPUS": d / "corpus.pt", "MITER": d / "mult_miter.aig"}
 

@@ -2,43 +2,18 @@
 read the files with ABC and yosys, and prove the AIG equal to an ABC-optimized copy."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from circuitlab.aiger import read_aiger
+from helpers import circuitlab, train_iris_lgn
 
-
-def cli(*args, timeout=600):
-    return subprocess.run(
-        [sys.executable, "-m", "circuitlab.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout
-    )
+cli = circuitlab
 
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
-    out = tmp_path_factory.mktemp("lgn")
-    r = cli(
-        "train-lgn",
-        "--dataset",
-        "iris",
-        "--layers",
-        "2",
-        "--width",
-        "30",
-        "--steps",
-        "40",
-        "--eval-interval",
-        "20",
-        "--out-dir",
-        out,
-        "--no-progress",
-        "--seed",
-        "1",
-    )
-    assert r.returncode == 0, r.stderr
-    return out / "checkpoint.pt"
+    return train_iris_lgn(tmp_path_factory.mktemp("lgn"))
 
 
 def test_export_check_and_interop(checkpoint, tmp_path, abc, yosys):
