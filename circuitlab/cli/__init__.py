@@ -23,40 +23,48 @@ code  meaning
 
 from __future__ import annotations
 
-import click
-
-from circuitlab import __version__
-
-from . import bench, circuits, gnn, lgn, solve
-from .runner import run_command
+import signal
+import sys
+from typing import Any
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="circuitlab")
-@click.option(
-    "--max-memory-mb",
-    type=click.FloatRange(min=64),
-    default=None,
-    metavar="MB",
-    help="Cap this process's address space: going over it is one error line and exit 2, not a kill by the kernel.",
-)
-def cli(max_memory_mb):
-    """circuitlab: AIGs, AIGER, simulation, CNF, solving, equivalence checking and logic gate networks."""
-    if max_memory_mb is not None:
-        import resource
-
-        limit = int(max_memory_mb * 2**20)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-
-
-for _module in (circuits, solve, lgn, gnn, bench):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM stops a command like Ctrl-C: partial results, documented exit code
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``circuitlab`` with ``argv`` (default: ``sys.argv[1:]``) and return its exit code."""
-    return run_command(cli, argv)
+    """Run ``circuitlab`` with ``argv`` (default: ``sys.argv[1:]``) and return its exit code.
+
+    SIGTERM is routed like Ctrl-C before the commands (and numpy, click, torch) are
+    imported, so a signal during start-up is an interruption too (exit 130).
+    """
+    old = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        try:
+            from .app import run
+        except KeyboardInterrupt:
+            print("circuitlab: interrupted", file=sys.stderr)
+            return 130
+        return run(argv)
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
-__all__ = ["cli", "main"]
+def entry() -> int:
+    """The ``circuitlab`` program: :func:`main`, and then signals are ignored, so that one
+    arriving while the interpreter shuts down cannot print a traceback or change the code."""
+    code = main()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    return code
+
+
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # the click group (docs, tests)
+        from .app import cli
+
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["cli", "entry", "main"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from circuitlab.cli import main
+from circuitlab.cli import entry
 
-sys.exit(main())
+sys.exit(entry())
