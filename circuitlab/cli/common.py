@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -123,3 +124,26 @@ def process_age() -> float:
     except (OSError, ValueError, IndexError):
         return 0.0
     return max(0.0, uptime - started)
+
+
+@contextmanager
+def deferred_signals():
+    """Hold SIGINT and SIGTERM while heavy modules (torch) import, then act on them.
+
+    A KeyboardInterrupt raised inside torch's import can escape through C++ code that
+    cannot unwind it (the process aborts); here the signal is only recorded, and raised
+    as KeyboardInterrupt once the import is done.
+    """
+    import signal
+
+    seen: list[int] = []
+    old = {
+        sig: signal.signal(sig, lambda signum, frame: seen.append(signum)) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    if seen:
+        raise KeyboardInterrupt

@@ -13,6 +13,7 @@ import click
 
 from circuitlab.gnn.config import TrainConfig
 
+from .common import deferred_signals
 from .options import config_options
 
 
@@ -40,7 +41,8 @@ def gnn_corpus(out, epfl, seed, no_epfl, tiny, skip_depth, window_depth):
     """Generate the GNN training corpus (labels from simulation, split by family)."""
     from rich.progress import Progress
 
-    from circuitlab.gnn.corpus import FAMILY_SPLIT, SPLITS, CorpusConfig, build_corpus, save_corpus
+    with deferred_signals():
+        from circuitlab.gnn.corpus import FAMILY_SPLIT, SPLITS, CorpusConfig, build_corpus, save_corpus
 
     fams = tuple(FAMILY_SPLIT) + (() if no_epfl else ("epfl",))
     common = {"seed": seed, "families": fams, "skip_depth": skip_depth, "window_depth": window_depth}
@@ -68,7 +70,8 @@ def train_gnn(**options):
     Writes OUT/last.pt (resumable with --resume), OUT/best.pt, OUT/history.json and
     OUT/loss_curve.png; prints validation MAE against COP every epoch.
     """
-    from circuitlab.gnn.train import train
+    with deferred_signals():
+        from circuitlab.gnn.train import train
 
     res = train(TrainConfig(**options))
     summary = {

@@ -14,7 +14,7 @@ import click
 
 from circuitlab.lgn.config import TrainConfig
 
-from .common import json_option
+from .common import deferred_signals, json_option
 from .options import config_options
 
 
@@ -23,7 +23,8 @@ from .options import config_options
 @click.option("--json/--no-json", "as_json", default=False, help="Print the final metrics as JSON.")
 def train_lgn(as_json, **options):
     """Train a differentiable logic gate network (Petersen et al. 2022; light / Gumbel variants)."""
-    from circuitlab.lgn.train import train
+    with deferred_signals():
+        from circuitlab.lgn.train import train
 
     result = train(TrainConfig(**options))
     final = result["final"] or {}
@@ -72,7 +73,9 @@ def export_lgn(checkpoint, aig_path, verilog, blif, binarization, check, as_json
     from circuitlab.lgn.compile import CompiledLGN, compile_netlist
     from circuitlab.lgn.errors import CompileMismatchError, LGNError
     from circuitlab.lgn.export import check_against_model
-    from circuitlab.lgn.infer import load_model
+
+    with deferred_signals():
+        from circuitlab.lgn.infer import load_model
 
     outputs = [p for p in (aig_path, verilog, blif) if p]
     if not outputs:
