@@ -9,7 +9,9 @@ while waiting kills the child and reports ``"interrupted"``.
 
 A memory limit is an ``RLIMIT_AS`` on the child: the child's current address space
 plus ``memory_mb``.  Running out shows as a ``MemoryError`` or as the child dying
-(C++ ``bad_alloc`` aborts); both are reported as ``"memory"``.
+(C++ ``bad_alloc`` aborts); both are reported as ``"memory"``.  Free heap the child
+inherits is already mapped, so a long-lived parent with a large free heap gives its
+children that much more room than ``memory_mb`` (the CLI runs in a fresh process).
 """
 
 from __future__ import annotations
