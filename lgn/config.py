@@ -23,7 +23,53 @@ ENCODINGS = ("auto", "quantile", "uniform")
 IMPLS = ("auto", "naive", "cpu", "c", "triton")
 DEVICES = ("auto", "cpu", "cuda")
 # Config fields that change the model's shapes or the data: a checkpoint must agree on them.
-SHAPE_FIELDS = ("dataset", "layers", "width", "parametrization", "bits", "encoding", "connections")
+SHAPE_FIELDS = (
+    "dataset",
+    "layers",
+    "width",
+    "parametrization",
+    "bits",
+    "encoding",
+    "connections",
+    "conv",
+    "conv_field",
+    "conv_depth",
+)
+# Datasets whose features are images: (height, width); the channels are the thresholds (``bits``).
+IMAGE_SHAPES = {"digits": (8, 8), "mnist": (28, 28)}
+
+
+def parse_kernels(spec: str) -> list[int]:
+    """``"16,32"`` -> [16, 32] (kernels per conv block); ``""`` -> []."""
+    if not spec.strip():
+        return []
+    try:
+        kernels = [int(part) for part in spec.split(",")]
+    except ValueError:
+        raise LGNConfigError(f"conv must be comma-separated kernel counts such as '16,32', got {spec!r}") from None
+    if any(k < 1 for k in kernels):
+        raise LGNConfigError(f"conv kernel counts must be >= 1, got {spec!r}")
+    return kernels
+
+
+def conv_plan(image: tuple[int, int, int], kernels: list[int], field: int) -> list[tuple[int, int, int]]:
+    """Input shape (H, W, C) of every conv block and, last, the shape after the final pooling.
+
+    Each block is a valid ``field x field`` convolution and a 2 x 2 OR pooling.  Raises
+    ``LGNConfigError`` naming the first block whose input is too small for both.
+    """
+    if field < 1:
+        raise LGNConfigError(f"conv_field must be >= 1, got {field}")
+    shapes = [tuple(image)]
+    for i, k in enumerate(kernels):
+        h, w, _ = shapes[-1]
+        if h - field + 1 < 2 or w - field + 1 < 2:
+            raise LGNConfigError(
+                f"conv block {i + 1}: a {field}x{field} receptive field with 2x2 pooling needs an input of at least "
+                f"{field + 1}x{field + 1}, but the block reads {h}x{w} (the image is {image[0]}x{image[1]})"
+            )
+        shapes.append(((h - field + 1) // 2, (w - field + 1) // 2, k))
+    return shapes  # type: ignore[return-value]
 
 
 @dataclass
@@ -53,6 +99,13 @@ class TrainConfig:
     impl: str = option("auto", "gate kernel implementation", choices=IMPLS)
     device: str = option("auto", "device", choices=DEVICES)
     distributed: bool = option(False, "data-parallel DDP; launch with torchrun")
+    conv: str = option(
+        "",
+        "convolutional blocks before the dense layers: kernels per block, e.g. '16,32' "
+        "(each a logic-tree conv and 2x2 OR pooling; image datasets only); empty = none",
+    )
+    conv_field: int = option(3, "receptive field of the conv kernels (F x F)")
+    conv_depth: int = option(3, "depth of each conv kernel's gate tree (2^d leaves, 2^d - 1 gates)")
     max_time: float = option(0.0, "stop after this many seconds of this run, with a checkpoint; 0 = no limit")
     progress: bool = option(True, "show a progress bar")
 
@@ -67,11 +120,30 @@ class TrainConfig:
         for name in ("layers", "width", "bits", "steps", "batch_size", "eval_interval", "checkpoint_interval"):
             if getattr(self, name) < 1:
                 raise LGNConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        kernels = parse_kernels(self.conv)
+        if kernels:
+            if self.dataset not in IMAGE_SHAPES:
+                raise LGNConfigError(
+                    f"conv needs an image dataset ({', '.join(IMAGE_SHAPES)}); {self.dataset} has no image layout"
+                )
+            if not 1 <= self.conv_depth <= 6:
+                raise LGNConfigError(f"conv_depth must be in 1..6, got {self.conv_depth}")
+            conv_plan(self.image_shape, kernels, self.conv_field)
         if not self.max_time >= 0:
             raise LGNConfigError(f"max_time must be >= 0 seconds, got {self.max_time}")
         for name in ("lr", "tau", "gumbel_tau"):
             if not getattr(self, name) > 0:
                 raise LGNConfigError(f"{name} must be > 0, got {getattr(self, name)}")
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        """(H, W, C) of the binarized image (C = bits thresholds per pixel); image datasets only."""
+        h, w = IMAGE_SHAPES[self.dataset]
+        return h, w, self.bits
+
+    @property
+    def kernels(self) -> list[int]:
+        return parse_kernels(self.conv)
 
     @property
     def widths(self) -> list[int]:

@@ -46,6 +46,79 @@ PARAMS_PER_GATE = {"softmax16": 16, "light": 4}
 DEFAULT_RESIDUAL_STRENGTH = {"softmax16": 5.0, "light": 3.0}
 
 
+def gate_weights(weight: torch.Tensor, parametrization: str, mode: str, gumbel_tau: float = 1.0) -> torch.Tensor:
+    """Mixture weights of gates from their parameters (see the module docstring).
+
+    Args:
+        weight: [..., 16] logits (softmax16) or [..., 4] input-wise parameters (light).
+        parametrization: ``"softmax16"`` or ``"light"``.
+        mode: ``"soft"``, ``"gumbel"`` or ``"hard"``.
+        gumbel_tau: temperature of the relaxed (backward) distribution in ``gumbel`` mode.
+
+    Returns:
+        [..., 16] gate probabilities (softmax16) or [..., 4] truth-table values (light).
+    """
+    w = weight
+    if parametrization == "softmax16":
+        if mode == "soft":
+            return torch.softmax(w, dim=-1)
+        if mode == "hard":
+            return nn.functional.one_hot(w.argmax(-1), 16).to(w.dtype)
+        u = torch.rand_like(w).clamp_(min=1e-20)
+        logits = (w - torch.log(-torch.log(u))) / gumbel_tau  # (z + G) / t
+        soft = torch.softmax(logits, dim=-1)
+        hard = nn.functional.one_hot(logits.argmax(-1), 16).to(w.dtype)
+        return hard + (soft - soft.detach())
+    if mode == "soft":
+        return torch.sigmoid(w)
+    if mode == "hard":
+        return (w > 0).to(w.dtype)
+    u = torch.rand_like(w).clamp_(min=1e-20)
+    noisy = w + torch.log(u) - torch.log1p(-u)  # omega + Logistic(0, 1)
+    soft = torch.sigmoid(noisy / gumbel_tau)
+    hard = (noisy > 0).to(w.dtype)
+    return hard + (soft - soft.detach())
+
+
+def coeff_table(parametrization: str) -> torch.Tensor:
+    """[16, 4] (softmax16) or [4, 4] (light): gate weights -> polynomial coefficients."""
+    return gate_coeff_matrix() if parametrization == "softmax16" else light_coeff_matrix()
+
+
+def gate_ids_of(weight: torch.Tensor, parametrization: str) -> torch.Tensor:
+    """Discretized gate ids (difflogic numbering) of parameters [..., 16] or [..., 4] -> [...]."""
+    with torch.no_grad():
+        if parametrization == "softmax16":
+            return weight.argmax(-1)
+        return gate_id_from_truth_table(weight > 0)
+
+
+@torch.no_grad()
+def init_gate_params(weight: torch.Tensor, parametrization: str, init: str, strength: float | None, generator=None):
+    """Fill gate parameters [..., 16|4] in place: ``residual`` (pass-through A) or ``random`` (N(0, 1))."""
+    if init == "random":
+        weight.copy_(torch.randn(weight.shape, generator=generator))
+        return
+    s = DEFAULT_RESIDUAL_STRENGTH[parametrization] if strength is None else float(strength)
+    if parametrization == "softmax16":
+        weight.zero_()
+        weight[..., PASS_A] = s
+    else:
+        weight.copy_(torch.tensor([-s, -s, s, s]).expand_as(weight))
+
+
+def check_gate_options(parametrization: str, init: str, impl: str, gumbel_tau: float) -> None:
+    """Raise ``LGNConfigError`` naming the first bad gate option."""
+    if parametrization not in PARAMETRIZATIONS:
+        raise LGNConfigError(f"parametrization must be one of {PARAMETRIZATIONS}, got {parametrization!r}")
+    if init not in INITS:
+        raise LGNConfigError(f"init must be one of {INITS}, got {init!r}")
+    if impl not in IMPLS:
+        raise LGNConfigError(f"impl must be one of {IMPLS}, got {impl!r}")
+    if not gumbel_tau > 0:
+        raise LGNConfigError(f"gumbel_tau must be > 0, got {gumbel_tau}")
+
+
 class LogicLayer(nn.Module):
     """``out_dim`` learnable logic gates over ``in_dim`` inputs.
 
@@ -80,42 +153,27 @@ class LogicLayer(nn.Module):
         generator: torch.Generator | None = None,
     ):
         super().__init__()
-        if parametrization not in PARAMETRIZATIONS:
-            raise LGNConfigError(f"parametrization must be one of {PARAMETRIZATIONS}, got {parametrization!r}")
+        check_gate_options(parametrization, init, impl, gumbel_tau)
         if connections not in CONNECTION_KINDS:
             raise LGNConfigError(f"connections must be one of {CONNECTION_KINDS}, got {connections!r}")
-        if init not in INITS:
-            raise LGNConfigError(f"init must be one of {INITS}, got {init!r}")
-        if impl not in IMPLS:
-            raise LGNConfigError(f"impl must be one of {IMPLS}, got {impl!r}")
-        if not gumbel_tau > 0:
-            raise LGNConfigError(f"gumbel_tau must be > 0, got {gumbel_tau}")
         self.in_dim, self.out_dim = in_dim, out_dim
         self.parametrization = parametrization
         self.gumbel, self.gumbel_tau, self.impl = gumbel, gumbel_tau, impl
         a, b = make_connections(in_dim, out_dim, connections, generator)
         self.register_buffer("a", a)  # [out_dim] int64
         self.register_buffer("b", b)  # [out_dim] int64
-        table = gate_coeff_matrix() if parametrization == "softmax16" else light_coeff_matrix()
-        self.register_buffer("table", table, persistent=False)  # [16, 4] or [4, 4]: weights -> coefficients
+        self.register_buffer(
+            "table", coeff_table(parametrization), persistent=False
+        )  # [16, 4] or [4, 4]: weights -> coefficients
         n_par = PARAMS_PER_GATE[parametrization]
         self.weight = nn.Parameter(torch.empty(out_dim, n_par))  # [out_dim, 16] or [out_dim, 4]
         # CSR fan-out for the Triton backward, built on first use: (key, arrays)
         self._fanout: tuple[tuple, tuple[torch.Tensor, ...]] | None = None
         self.reset_parameters(init, residual_strength, generator)
 
-    @torch.no_grad()
     def reset_parameters(self, init: str = "residual", strength: float | None = None, generator=None) -> None:
         """(Re)initialize the gate parameters; see the module docstring."""
-        if init == "random":
-            self.weight.copy_(torch.randn(self.weight.shape, generator=generator))
-            return
-        s = DEFAULT_RESIDUAL_STRENGTH[self.parametrization] if strength is None else float(strength)
-        if self.parametrization == "softmax16":
-            self.weight.zero_()
-            self.weight[:, PASS_A] = s
-        else:
-            self.weight.copy_(torch.tensor([-s, -s, s, s]).expand_as(self.weight))
+        init_gate_params(self.weight, self.parametrization, init, strength, generator)
 
     def resolve_mode(self, mode: str | None) -> str:
         """Mode actually used: explicit ``mode``, else by ``self.training`` and ``self.gumbel``."""
@@ -127,26 +185,7 @@ class LogicLayer(nn.Module):
 
     def gate_weights(self, mode: str) -> torch.Tensor:
         """Per-gate mixture weights: [out_dim, 16] (softmax16) or truth-table values [out_dim, 4] (light)."""
-        w = self.weight
-        if self.parametrization == "softmax16":
-            if mode == "soft":
-                return torch.softmax(w, dim=-1)
-            if mode == "hard":
-                return nn.functional.one_hot(w.argmax(-1), 16).to(w.dtype)
-            u = torch.rand_like(w).clamp_(min=1e-20)
-            logits = (w - torch.log(-torch.log(u))) / self.gumbel_tau  # (z + G) / t
-            soft = torch.softmax(logits, dim=-1)
-            hard = nn.functional.one_hot(logits.argmax(-1), 16).to(w.dtype)
-            return hard + (soft - soft.detach())
-        if mode == "soft":
-            return torch.sigmoid(w)
-        if mode == "hard":
-            return (w > 0).to(w.dtype)
-        u = torch.rand_like(w).clamp_(min=1e-20)
-        noisy = w + torch.log(u) - torch.log1p(-u)  # omega + Logistic(0, 1)
-        soft = torch.sigmoid(noisy / self.gumbel_tau)
-        hard = (noisy > 0).to(w.dtype)
-        return hard + (soft - soft.detach())
+        return gate_weights(self.weight, self.parametrization, mode, self.gumbel_tau)
 
     def coefficients(self, mode: str | None = None) -> torch.Tensor:
         """Polynomial coefficients (c0, c1, c2, c3) of every gate, [out_dim, 4]."""
@@ -156,10 +195,7 @@ class LogicLayer(nn.Module):
 
     def gate_ids(self) -> torch.Tensor:
         """Discretized gate ids in difflogic numbering (0..15), [out_dim] int64."""
-        with torch.no_grad():
-            if self.parametrization == "softmax16":
-                return self.weight.argmax(-1)
-            return gate_id_from_truth_table(self.weight > 0)
+        return gate_ids_of(self.weight, self.parametrization)
 
     def discretize(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The discretized layer as numpy arrays ``(a, b, gate)``, each [out_dim]."""

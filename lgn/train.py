@@ -63,6 +63,10 @@ def build_model(cfg: TrainConfig, in_dim: int, num_classes: int) -> LogicNetwork
         cfg.tau,
         cfg.impl,
         cfg.seed,
+        cfg.image_shape if cfg.kernels else None,
+        cfg.kernels,
+        cfg.conv_field,
+        cfg.conv_depth,
     )
 
 
