@@ -22,6 +22,7 @@ INITS = ("residual", "random")
 ENCODINGS = ("auto", "quantile", "uniform")
 IMPLS = ("auto", "naive", "cpu", "c", "triton")
 DEVICES = ("auto", "cpu", "cuda")
+LR_SCHEDULES = ("constant", "cosine")
 # Config fields that change the model's shapes or the data: a checkpoint must agree on them.
 SHAPE_FIELDS = (
     "dataset",
@@ -89,6 +90,9 @@ class TrainConfig:
     bits: int = option(3, "thermometer thresholds per real-valued feature")
     encoding: str = option("auto", "threshold placement", choices=ENCODINGS)
     lr: float = option(0.01, "Adam learning rate")
+    lr_schedule: str = option(
+        "constant", "learning-rate schedule over --steps: constant, or cosine decay to 1% of lr", choices=LR_SCHEDULES
+    )
     steps: int = option(2000, "training steps (total, including resumed ones)")
     batch_size: int = option(128, "global mini-batch size")
     eval_interval: int = option(100, "evaluate every this many steps (and at the end)")

@@ -46,6 +46,7 @@ from .model import LogicNetwork
 CHECKPOINT_NAME = "checkpoint.pt"
 METRICS_NAME = "metrics.json"
 CURVE_NAME = "curve.png"
+TRAIN_EVAL_EXAMPLES = 10_000  # hard_train_acc is measured on at most this many training examples
 
 
 def build_model(cfg: TrainConfig, in_dim: int, num_classes: int) -> LogicNetwork:
@@ -68,6 +69,14 @@ def build_model(cfg: TrainConfig, in_dim: int, num_classes: int) -> LogicNetwork
         cfg.conv_field,
         cfg.conv_depth,
     )
+
+
+def lr_at(cfg: TrainConfig, step: int) -> float:
+    """Learning rate for the update after ``step`` updates: constant, or cosine from lr to lr / 100."""
+    if cfg.lr_schedule == "constant":
+        return cfg.lr
+    frac = min(1.0, step / cfg.steps)
+    return cfg.lr * (0.01 + 0.99 * 0.5 * (1.0 + math.cos(math.pi * frac)))
 
 
 # ---------------------------------------------------------------------------- distributed
@@ -127,13 +136,18 @@ def _accuracy(model: LogicNetwork, x: torch.Tensor, y: torch.Tensor, mode: str, 
 
 
 def evaluate(model: LogicNetwork, data: Dataset, device: torch.device) -> dict:
-    """Soft and discretized accuracies, the discretization gap, and gate usage."""
+    """Soft and discretized test accuracies, the discretization gap, and gate usage.
+
+    ``hard_train_acc`` is on the first ``TRAIN_EVAL_EXAMPLES`` training examples (all of
+    them for every bundled set but MNIST).
+    """
     was_training = model.training
     model.eval()
     xs, ys = data.x_test.to(device), data.y_test.to(device)
     soft = _accuracy(model, xs, ys, "soft")
     hard = _accuracy(model, xs, ys, "hard")
-    hard_train = _accuracy(model, data.x_train.to(device), data.y_train.to(device), "hard")
+    n = min(TRAIN_EVAL_EXAMPLES, data.x_train.shape[0])  # a fixed prefix: the same examples every time
+    hard_train = _accuracy(model, data.x_train[:n].to(device), data.y_train[:n].to(device), "hard")
     stats = model.discretize().gate_stats()
     model.train(was_training)
     return {
@@ -270,7 +284,7 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
         step, history, loss_acc = int(ck["step"]), list(ck["history"]), list(ck["loss_acc"])
         elapsed0 = float(ck.get("elapsed_s", 0.0))
     for group in opt.param_groups:  # the command line's learning rate wins over the checkpoint's
-        group["lr"] = cfg.lr
+        group["lr"] = lr_at(cfg, step)
 
     net: torch.nn.Module = model
     if d.world > 1:
@@ -312,6 +326,8 @@ def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
             loss.backward()
             opt.step()
             step += 1
+            for group in opt.param_groups:
+                group["lr"] = lr_at(cfg, step)
             loss_acc[0] += loss.item()
             loss_acc[1] += 1
             if not math.isfinite(loss_acc[0]):

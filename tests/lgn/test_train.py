@@ -216,3 +216,16 @@ def test_max_time_stops_with_a_resumable_checkpoint(tmp_path, one_thread):
     assert more["stopped"] == "done" and more["final"]["step"] == ck["step"] + 3
     with pytest.raises(LGNConfigError, match="max_time"):
         TrainConfig(max_time=-1).validate()
+
+
+def test_cosine_schedule_decays_to_one_percent(tmp_path, one_thread):
+    from circuitlab.lgn.train import lr_at
+
+    cfg = _cfg(tmp_path, lr=0.02, lr_schedule="cosine", steps=30)
+    rates = [lr_at(cfg, s) for s in range(31)]
+    assert rates[0] == pytest.approx(0.02) and rates[15] == pytest.approx(0.0101) and rates[30] == pytest.approx(2e-4)
+    assert all(a > b for a, b in zip(rates, rates[1:], strict=False))
+    assert lr_at(_cfg(tmp_path, lr=0.02), 17) == 0.02
+    train(cfg)
+    opt = load_checkpoint(tmp_path / "run" / "checkpoint.pt")["optimizer"]
+    assert opt["param_groups"][0]["lr"] == pytest.approx(2e-4)
