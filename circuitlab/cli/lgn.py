@@ -44,7 +44,11 @@ def train_lgn(as_json, **options):
 @click.command("export-lgn")
 @click.argument("checkpoint", type=click.Path(dir_okay=False))
 @click.option("--aig", "aig_path", type=click.Path(dir_okay=False), help="Write AIGER (.aig binary, .aag ascii).")
-@click.option("--verilog", type=click.Path(dir_okay=False), help="Write structural Verilog.")
+@click.option(
+    "--verilog",
+    type=click.Path(dir_okay=False),
+    help="Write structural Verilog (a convolutional network keeps one module per kernel, instantiated per position).",
+)
 @click.option("--blif", type=click.Path(dir_okay=False), help="Write BLIF.")
 @click.option(
     "--binarization",
@@ -117,7 +121,12 @@ def export_lgn(checkpoint, aig_path, verilog, blif, binarization, check, as_json
     if aig_path:
         write_aiger(aig, aig_path)
     if verilog:
-        atomic_write(verilog, to_verilog(aig, module="lgn"))
+        if loaded.model.features:  # a convolutional network: one module per kernel, instantiated per position
+            from circuitlab.lgn.verilog import conv_network_verilog
+
+            atomic_write(verilog, conv_network_verilog(loaded.model, module="lgn"))
+        else:
+            atomic_write(verilog, to_verilog(aig, module="lgn"))
     if blif:
         atomic_write(blif, to_blif(aig, model="lgn"))
     thr = loaded.thresholds
