@@ -52,11 +52,24 @@ def main(argv: list[str] | None = None) -> int:
 
 def entry() -> int:
     """The ``circuitlab`` program: :func:`main`, and then signals are ignored, so that one
-    arriving while the interpreter shuts down cannot print a traceback or change the code."""
-    code = main()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, signal.SIG_IGN)
-    return code
+    arriving while the interpreter shuts down cannot print a traceback or change the code.
+
+    A signal can also be *pending* when :func:`main` returns: Python runs its handler at
+    the next bytecode, and a KeyboardInterrupt escaping here would end the process by
+    SIGINT (exit -2) after "interrupted" was printed.  Such a late signal is absorbed:
+    the loop goes round until the handlers are ``SIG_IGN``, which drops pending ones.
+    """
+    code: int | None = None
+    while True:
+        try:
+            if code is None:
+                code = main()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, signal.SIG_IGN)
+            return code
+        except KeyboardInterrupt:
+            if code is None:  # escaped main() itself: an interruption all the same
+                code = 130
 
 
 def __getattr__(name: str) -> Any:

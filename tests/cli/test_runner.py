@@ -79,3 +79,20 @@ def test_process_exit_code_for_an_internal_error(tmp_path):
     env = {"XDG_STATE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert r.returncode == 70 and r.stderr.count("\n") == 1, r.stderr
+
+
+def test_a_signal_still_pending_when_the_command_ends_is_absorbed():
+    """A SIGINT whose Python handler runs only after the command finished (seen under
+    load: "interrupted", then the process died by SIGINT, exit -2) keeps the exit code."""
+
+    code = (
+        "import os, signal, sys\n"
+        "import circuitlab.cli as cli\n"
+        "def late(argv=None):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return 130\n"
+        "cli.main = late\n"
+        "sys.exit(cli.entry())\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 130 and "Traceback" not in r.stderr, (r.returncode, r.stderr)
