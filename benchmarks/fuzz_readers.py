@@ -67,15 +67,23 @@ def _witness(data: bytes) -> None:
 
 
 def _checkpoint(package: str):
+    scratch: list[Path] = []  # one file per process, rewritten for every input (in RAM where /dev/shm exists)
+
     def load(data: bytes) -> None:
         import importlib
         import tempfile
 
         loader = importlib.import_module(f"circuitlab.{package}.checkpoint").load_checkpoint  # imported before fuzzing
-        with tempfile.NamedTemporaryFile(suffix=".pt") as fh:
-            fh.write(data)
-            fh.flush()
-            loader(fh.name)
+        if not scratch:
+            import atexit
+            import shutil
+
+            shm = Path("/dev/shm")
+            folder = tempfile.mkdtemp(prefix="fuzz-ckpt-", dir=shm if shm.is_dir() else None)
+            atexit.register(shutil.rmtree, folder, True)
+            scratch.append(Path(folder) / "input.pt")
+        scratch[0].write_bytes(data)
+        loader(scratch[0])
 
     return load
 
