@@ -126,6 +126,24 @@ def process_age() -> float:
     return max(0.0, uptime - started)
 
 
+def ignore_signals() -> None:
+    """From here on SIGINT and SIGTERM are ignored: an answer is decided and is being written.
+
+    Setting ``SIG_IGN`` also drops a signal whose Python handler has not run yet (one
+    that an interrupted native search left pending would otherwise surface as a
+    KeyboardInterrupt while the verdict prints, and change the exit code to 130).
+    """
+    import signal
+
+    while True:
+        try:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, signal.SIG_IGN)
+            return
+        except KeyboardInterrupt:  # a pending one fired between the two calls: go round
+            continue
+
+
 @contextmanager
 def deferred_signals():
     """Hold SIGINT and SIGTERM while heavy modules (torch) import, then act on them.

@@ -26,11 +26,16 @@ def _terminate(signum, frame):
 
 
 def run_command(group: click.Group, argv: list[str] | None) -> int:
+    """Run one command; SIGINT's handler (a command may ignore signals once its answer is
+    decided) and SIGTERM's are restored afterwards, for callers that run several."""
+    old_int = signal.getsignal(signal.SIGINT)
     old_term = signal.signal(signal.SIGTERM, _terminate)
     try:
         return _run(group, argv)
     finally:
         signal.signal(signal.SIGTERM, old_term)
+        if old_int is not None:
+            signal.signal(signal.SIGINT, old_int)
 
 
 def _run(group: click.Group, argv: list[str] | None) -> int:

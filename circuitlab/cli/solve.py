@@ -19,6 +19,7 @@ from .common import (
     command_start,
     echo_json,
     format_option,
+    ignore_signals,
     input_names,
     json_option,
     named_bits,
@@ -129,6 +130,7 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, fmt, comb, c
     else:
         opts = SolveOptions.make(opts, timeout=rest)
         res = solve_cnf(formula, opts) if aig is None else solve_aig(aig, opts)
+    ignore_signals()  # the answer is decided: it is written whatever arrives now
     if report is not None:
         report.engine = res.stats.hooks or {}
     values = None  # the inputs of a SAT answer on a circuit
@@ -255,6 +257,7 @@ def lec(
                 res, report = solve_guided(miter(ca, cb), parts, guide_source, threads, check, rest)
         except KeyboardInterrupt:  # outside the interruptible search: no statistics
             res = SolveResult(UNKNOWN, opts.backend, reason="interrupted")
+    ignore_signals()  # the verdict is decided: it is written whatever arrives now
     check_s = time.monotonic() - start - read_s
     code = {UNSAT: 0, SAT: 1}.get(res.status, 3)
     verdict = {UNSAT: "EQUIVALENT", SAT: "NOT EQUIVALENT"}.get(res.status, "UNKNOWN")

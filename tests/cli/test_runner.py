@@ -96,3 +96,16 @@ def test_a_signal_still_pending_when_the_command_ends_is_absorbed():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 130 and "Traceback" not in r.stderr, (r.returncode, r.stderr)
+
+
+def test_a_command_in_process_leaves_the_signal_handlers_as_it_found_them():
+    """lec ignores signals once its verdict is decided; main() restores the handlers after."""
+    import signal
+
+    from circuitlab.benchmarks import LEC_INSTANCES
+    from circuitlab.cli import main
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    mult = LEC_INSTANCES / "multiplier.aig"
+    assert main(["lec", str(mult), str(mult), "--json"]) == 0
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
