@@ -168,6 +168,7 @@ def test_bad_inputs_are_value_errors(tmp_path):
 
 @pytest.mark.skipif(shutil.which("torchrun", path=os.path.dirname(sys.executable)) is None, reason="no torchrun")
 def test_distributed_ranks_end_with_identical_weights(tmp_path):
+    """DDP on a convolutional network (conv kernels, OR pooling, dense layers)."""
     out = tmp_path / "ddp"
     torchrun = os.path.join(os.path.dirname(sys.executable), "torchrun")
     cmd = [
@@ -179,11 +180,13 @@ def test_distributed_ranks_end_with_identical_weights(tmp_path):
         "train-lgn",
         "--distributed",
         "--dataset",
-        "monk1",
+        "digits",
+        "--conv",
+        "4",
         "--layers",
         "2",
         "--width",
-        "24",
+        "40",
         "--steps",
         "12",
         "--batch-size",
