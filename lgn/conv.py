@@ -37,10 +37,11 @@ from torch import nn
 from .config import conv_plan
 from .discrete import DiscreteLayer
 from .errors import LGNConfigError
-from .layers import PARAMS_PER_GATE, check_gate_options, coeff_table, gate_ids_of, gate_weights, init_gate_params
+from .layers import PARAMS_PER_GATE, GateOptions, coeff_table, gate_ids_of, gate_weights, init_gate_params
 from .ops import logic_gates, resolve_impl
 
 OR_GATE = 7  # difflogic id of a | b
+DEFAULT_GATES = GateOptions()
 
 
 def conv_out_shape(in_shape: tuple[int, int, int], field: int) -> tuple[int, int]:
@@ -75,7 +76,27 @@ def draw_leaves(
     return torch.stack([pos // field, pos % field, channel], -1)  # [K, L, 3]
 
 
-class LogicConv2d(nn.Module):
+class _ImageLayer(nn.Module):
+    """A layer over an (H, W, C) image flattened HWC; subclasses set ``in_shape`` and ``out_shape``."""
+
+    in_shape: tuple[int, int, int]
+
+    @property
+    def out_shape(self) -> tuple[int, int, int]:
+        raise NotImplementedError
+
+    @property
+    def in_dim(self) -> int:
+        h, w, c = self.in_shape
+        return h * w * c
+
+    @property
+    def out_dim(self) -> int:
+        h, w, c = self.out_shape
+        return h * w * c
+
+
+class LogicConv2d(_ImageLayer):
     """``kernels`` logic-tree kernels of depth ``depth`` slid over an (H, W, C) image.
 
     Args:
@@ -83,7 +104,7 @@ class LogicConv2d(nn.Module):
         kernels: number of kernels K (output channels).
         field: receptive field F (the kernel sees an F x F window).
         depth: tree depth d (2^d leaves, 2^d - 1 gates per kernel).
-        parametrization, init, residual_strength, gumbel, gumbel_tau, impl: as for
+        gates: parametrization, init, Gumbel training and kernel implementation, as for
             :class:`~.layers.LogicLayer`; residual init makes every gate pass input a,
             so each kernel starts as a copy of its first leaf.
         generator: torch RNG for the leaves and random init.
@@ -98,16 +119,10 @@ class LogicConv2d(nn.Module):
         kernels: int,
         field: int = 3,
         depth: int = 3,
-        parametrization: str = "softmax16",
-        init: str = "residual",
-        residual_strength: float | None = None,
-        gumbel: bool = False,
-        gumbel_tau: float = 1.0,
-        impl: str = "auto",
+        gates: GateOptions = DEFAULT_GATES,
         generator: torch.Generator | None = None,
     ):
         super().__init__()
-        check_gate_options(parametrization, init, impl, gumbel_tau)
         if kernels < 1:
             raise LGNConfigError(f"a conv layer needs at least 1 kernel, got {kernels}")
         if not 1 <= depth <= 6:
@@ -116,28 +131,24 @@ class LogicConv2d(nn.Module):
         self.in_shape = (h, w, c)
         self.out_hw = conv_out_shape(self.in_shape, field)
         self.kernels, self.field, self.depth = kernels, field, depth
-        self.parametrization, self.gumbel, self.gumbel_tau, self.impl = parametrization, gumbel, gumbel_tau, impl
+        self.parametrization, self.gumbel, self.gumbel_tau, self.impl = (
+            gates.parametrization,
+            gates.gumbel,
+            gates.gumbel_tau,
+            gates.impl,
+        )
         self.register_buffer("leaves", draw_leaves(self.in_shape, kernels, field, depth, generator))
-        self.register_buffer("table", coeff_table(parametrization), persistent=False)
-        n_gates = 2**depth - 1
-        self.weight = nn.Parameter(torch.empty(kernels, n_gates, PARAMS_PER_GATE[parametrization]))  # [K, G, 16|4]
-        init_gate_params(self.weight, parametrization, init, residual_strength, generator)
+        self.register_buffer("table", coeff_table(gates.parametrization), persistent=False)
+        n_par = PARAMS_PER_GATE[gates.parametrization]
+        self.weight = nn.Parameter(torch.empty(kernels, 2**depth - 1, n_par))  # [K, G, 16|4]
+        init_gate_params(self.weight, gates.parametrization, gates.init, gates.residual_strength, generator)
         self._index: tuple[tuple, list[tuple[torch.Tensor, torch.Tensor]]] | None = None
         self._fanout_cache: tuple[tuple, list] | None = None
 
     # -- shapes ----------------------------------------------------------------------
     @property
-    def in_dim(self) -> int:
-        h, w, c = self.in_shape
-        return h * w * c
-
-    @property
     def out_shape(self) -> tuple[int, int, int]:
         return (*self.out_hw, self.kernels)
-
-    @property
-    def out_dim(self) -> int:
-        return self.out_hw[0] * self.out_hw[1] * self.kernels
 
     def level_sizes(self) -> list[int]:
         """Gates per kernel on each tree level, leaves first: [2^(d-1), ..., 2, 1]."""
@@ -230,7 +241,7 @@ class LogicConv2d(nn.Module):
         )
 
 
-class OrPool2d(nn.Module):
+class OrPool2d(_ImageLayer):
     """Logical-OR pooling over 2 x 2 windows, stride 2 (an odd last row or column is dropped).
 
     The relaxation is the max of the window, which equals OR on {0, 1}.
@@ -248,19 +259,9 @@ class OrPool2d(nn.Module):
         self._index: tuple[torch.device, torch.Tensor] | None = None
 
     @property
-    def in_dim(self) -> int:
-        h, w, c = self.in_shape
-        return h * w * c
-
-    @property
     def out_shape(self) -> tuple[int, int, int]:
         h, w, c = self.in_shape
         return h // 2, w // 2, c
-
-    @property
-    def out_dim(self) -> int:
-        ho, wo, c = self.out_shape
-        return ho * wo * c
 
     def num_gates(self) -> int:
         """OR gates of the unrolled layer: 3 per window (two rows, then their OR)."""
@@ -309,12 +310,7 @@ def conv_stack(
     kernels: list[int],
     field: int = 3,
     depth: int = 3,
-    parametrization: str = "softmax16",
-    init: str = "residual",
-    residual_strength: float | None = None,
-    gumbel: bool = False,
-    gumbel_tau: float = 1.0,
-    impl: str = "auto",
+    gates: GateOptions = DEFAULT_GATES,
     generator: torch.Generator | None = None,
 ) -> list[nn.Module]:
     """Blocks of (LogicConv2d, OrPool2d), one per entry of ``kernels``, over an (H, W, C) image.
@@ -324,8 +320,6 @@ def conv_stack(
     shapes = conv_plan(image, kernels, field)
     mods: list[nn.Module] = []
     for shape, k in zip(shapes[:-1], kernels, strict=True):
-        conv = LogicConv2d(
-            shape, k, field, depth, parametrization, init, residual_strength, gumbel, gumbel_tau, impl, generator
-        )
+        conv = LogicConv2d(shape, k, field, depth, gates, generator)
         mods += [conv, OrPool2d(conv.out_shape)]
     return mods

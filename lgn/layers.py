@@ -31,6 +31,8 @@ fidelity as the softmax16 default).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 from torch import nn
@@ -105,6 +107,22 @@ def init_gate_params(weight: torch.Tensor, parametrization: str, init: str, stre
         weight[..., PASS_A] = s
     else:
         weight.copy_(torch.tensor([-s, -s, s, s]).expand_as(weight))
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """How the gates of a layer are parametrized, initialized and trained (one value for a
+    whole network; see the module docstring and :class:`LogicLayer` for the fields)."""
+
+    parametrization: str = "softmax16"
+    init: str = "residual"
+    residual_strength: float | None = None
+    gumbel: bool = False
+    gumbel_tau: float = 1.0
+    impl: str = "auto"
+
+    def __post_init__(self):
+        check_gate_options(self.parametrization, self.init, self.impl, self.gumbel_tau)
 
 
 def check_gate_options(parametrization: str, init: str, impl: str, gumbel_tau: float) -> None:

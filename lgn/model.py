@@ -13,6 +13,7 @@ tensors.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import cast
 
 import torch
@@ -22,7 +23,7 @@ from .conv import LogicConv2d, OrPool2d, conv_stack
 from .discrete import DiscreteLayer, DiscreteNetwork
 from .errors import LGNConfigError
 from .groupsum import GroupSum
-from .layers import LogicLayer
+from .layers import GateOptions, LogicLayer
 
 
 class LogicNetwork(nn.Module):
@@ -69,41 +70,17 @@ class LogicNetwork(nn.Module):
         if widths[-1] % num_classes != 0:
             raise LGNConfigError(f"last layer width {widths[-1]} must be divisible by num_classes={num_classes}")
         gen = torch.Generator().manual_seed(seed)
+        gates = GateOptions(parametrization, init, residual_strength, gumbel, gumbel_tau, impl)
         self.features = nn.ModuleList()
         dense_in = in_dim
         if conv:
             if image is None or image[0] * image[1] * image[2] != in_dim:
                 raise LGNConfigError(f"conv layers need an image layout (H, W, C) of the {in_dim} inputs, got {image}")
-            self.features.extend(
-                conv_stack(
-                    image,
-                    list(conv),
-                    conv_field,
-                    conv_depth,
-                    parametrization,
-                    init,
-                    residual_strength,
-                    gumbel,
-                    gumbel_tau,
-                    impl,
-                    gen,
-                )
-            )
+            self.features.extend(conv_stack(image, list(conv), conv_field, conv_depth, gates, gen))
             dense_in = cast("OrPool2d", self.features[-1]).out_dim
         dims = [dense_in] + widths
         self.layers = nn.ModuleList(
-            LogicLayer(
-                dims[i],
-                dims[i + 1],
-                parametrization,
-                connections,
-                init,
-                residual_strength,
-                gumbel,
-                gumbel_tau,
-                impl,
-                gen,
-            )
+            LogicLayer(dims[i], dims[i + 1], connections=connections, generator=gen, **dataclasses.asdict(gates))
             for i in range(len(widths))
         )
         self.head = GroupSum(num_classes, tau)

@@ -11,6 +11,7 @@ from circuitlab.lgn.compile import CompiledLGN
 from circuitlab.lgn.config import TrainConfig
 from circuitlab.lgn.conv import LogicConv2d, OrPool2d, draw_leaves
 from circuitlab.lgn.errors import LGNConfigError
+from circuitlab.lgn.layers import GateOptions
 from circuitlab.lgn.model import LogicNetwork
 from circuitlab.lgn.naive import logic_conv_naive, or_pool_naive
 from helpers import circuitlab
@@ -45,7 +46,8 @@ def _run_naive(conv, img, coef, gy):
 def test_fast_conv_matches_the_reference(impl, parametrization, mode):
     gen = torch.Generator().manual_seed(3)
     dtype = torch.float32 if impl == "triton" else torch.float64
-    conv = LogicConv2d((7, 6, 3), 4, 3, 3, parametrization, "random", gumbel=mode == "gumbel", impl=impl, generator=gen)
+    gates = GateOptions(parametrization, "random", gumbel=mode == "gumbel", impl=impl)
+    conv = LogicConv2d((7, 6, 3), 4, 3, 3, gates, generator=gen)
     conv.to(dtype).train()
     img = torch.rand(5, 7, 6, 3, generator=gen, dtype=dtype)
     coef = conv.coefficients(mode).detach()  # one Gumbel draw, shared by both paths
@@ -58,7 +60,7 @@ def test_fast_conv_matches_the_reference(impl, parametrization, mode):
 def test_weight_gradients_sum_over_positions():
     """d loss / d weight through the shared coefficients equals the reference's."""
     gen = torch.Generator().manual_seed(4)
-    conv = LogicConv2d((6, 6, 2), 3, 3, 2, "light", "random", generator=gen).double()
+    conv = LogicConv2d((6, 6, 2), 3, 3, 2, GateOptions("light", "random"), generator=gen).double()
     img = torch.rand(4, 6, 6, 2, generator=gen, dtype=torch.float64)
     conv.forward_features(_to_features(img), "soft").square().sum().backward()
     fast = conv.weight.grad.clone()
@@ -92,7 +94,7 @@ def test_leaves_stay_in_the_field_on_at_most_two_channels():
 
 
 def test_residual_init_copies_the_first_leaf():
-    conv = LogicConv2d((6, 6, 2), 3, 3, 3, "softmax16", "residual", generator=torch.Generator().manual_seed(1))
+    conv = LogicConv2d((6, 6, 2), 3, 3, 3, GateOptions("softmax16", "residual"), torch.Generator().manual_seed(1))
     img = (torch.rand(4, 6, 6, 2) > 0.5).float()
     y = conv.eval().forward_features(_to_features(img)).t().reshape(4, 4, 4, 3)
     for k in range(3):
