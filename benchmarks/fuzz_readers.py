@@ -135,6 +135,10 @@ def main(argv=None) -> None:
         import importlib
 
         with atheris.instrument_imports(include=["circuitlab"]):
+            # circuitlab.fileio (the torch.load wrapper) came in with this module's imports:
+            # reload it here so that it is instrumented too, before the loader binds to it
+            if "circuitlab.fileio" in sys.modules:
+                importlib.reload(sys.modules["circuitlab.fileio"])
             importlib.import_module(f"circuitlab.{args.target.split('-')[0]}.checkpoint")
     with contextlib.suppress(CircuitlabError, ValueError):  # the first call imports (torch: seconds), not a hang
         TARGETS[args.target](b"")
