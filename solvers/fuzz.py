@@ -97,6 +97,10 @@ _DRAWN = {
     "target": (0, 1, 2),
     "phase": (0, 1),
     "luby_base": (4, 100, 1024),
+    "elim": (0, 1),
+    "elim_bound": (0, 16, 1000),
+    "elim_occ": (2, 100),
+    "tier1_idle": (1, 15),
 }
 
 
@@ -170,6 +174,14 @@ def run(seed: int, count: int, proofs: int, failures: Path | None = None, log=pr
             elif ok and st2 == 10:
                 model = eng.model_literals()
                 ok = model_satisfies(clauses, model) and all(model[abs(a) - 1] == a for a in assumptions)
+        if ok and rng.random() < 0.2 and nv >= 2:  # incremental: a new clause, perhaps on eliminated variables
+            extra = [v if rng.random() < 0.5 else -v for v in rng.sample(range(1, nv + 1), min(nv, 3))]
+            eng.add_clause(extra)
+            clauses = [*clauses, extra]
+            st3 = eng.solve()
+            ok = st3 == (10 if reference(clauses) else 20)
+            if ok and st3 == 10:
+                ok = model_satisfies(clauses, eng.model_literals())
         if not ok:
             rep.disagreements += 1
             log(f"DISAGREEMENT on instance {i} ({name}, options {opts}): engine {status}, cadical {expected}")

@@ -184,6 +184,12 @@ class Engine {
     d["time_propagate"] = st.time_propagate;
     d["time_analyze"] = st.time_analyze;
     d["time_reduce"] = st.time_reduce;
+    d["time_elim"] = st.time_elim;
+    d["eliminated"] = st.eliminated;
+    d["elim_resolvents"] = st.elim_resolvents;
+    d["subsumed"] = st.subsumed;
+    d["strengthened"] = st.strengthened;
+    d["restored"] = st.restored;
     d["time_total"] = st.time_total;
     d["learnts_kept"] = s_.num_learnts();
     d["arena_bytes"] = s_.arena_bytes();

@@ -19,12 +19,13 @@ CRef Solver::alloc_clause(const Lit* lits, size_t n, bool learnt, unsigned lbd) 
   arena_.resize(arena_.size() + words);
   Clause& c = clause(r);
   c.size = static_cast<uint32_t>(n);
-  c.lbd = std::min<unsigned>(lbd, 0xffff);
+  c.lbd = std::min<unsigned>(lbd, 0xfff);
+  c.idle = 0;
   c.learnt = learnt;
   c.garbage = 0;
   c.tier = 0;
   c.used = 0;
-  c.reserved = 0;
+  c.pos = 2;
   c.activity = 0;
   c.usage = 0;
   c.filter = 0;
@@ -70,6 +71,17 @@ bool Solver::add_clause(const Lit* in, size_t n) {
   backtrack(0);
   for (size_t i = 0; i < n; ++i)
     if (var_of(in[i]) >= num_vars()) throw InputError("literal beyond the declared variables");
+  for (size_t i = 0; i < n; ++i)
+    if (eliminated_[var_of(in[i])]) {
+      restore_eliminated();
+      if (unsat_) return false;
+      break;
+    }
+  return add_clause_unchecked(in, n);
+}
+
+bool Solver::add_clause_unchecked(const Lit* in, size_t n) {
+  if (unsat_) return false;
   std::vector<Lit> lits(in, in + n);
   std::sort(lits.begin(), lits.end());
   lits.erase(std::unique(lits.begin(), lits.end()), lits.end());

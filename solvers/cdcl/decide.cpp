@@ -45,6 +45,8 @@ void Solver::init_var(Var v) {
   priority_rank_.push_back(-1);
   unit_logged_.push_back(0);
   model_.push_back(0);
+  eliminated_.push_back(0);
+  frozen_.push_back(0);
   // VMTF: new variables enter at the front
   prev_.push_back(v);
   next_.push_back(v);
@@ -201,9 +203,10 @@ void Solver::set_priorities(const double* prio, size_t n) {
   heap_.clear();
   for (Var v = 0; v < num_vars(); ++v) heap_pos_[v] = -1;
   for (Var v = 0; v < num_vars(); ++v)
-    if (value(make_lit(v, false)) == 0) heap_insert(v);
+    if (value(make_lit(v, false)) == 0 && !eliminated_[v]) heap_insert(v);
   // seed VMTF: lowest priority first, so the highest ends at the front
-  for (size_t i = priority_order_.size(); i-- > 0;) vmtf_move_to_front(priority_order_[i]);
+  for (size_t i = priority_order_.size(); i-- > 0;)
+    if (!eliminated_[priority_order_[i]]) vmtf_move_to_front(priority_order_[i]);
 }
 
 void Solver::set_filter_weights(const float* w, size_t n) {
@@ -216,7 +219,7 @@ void Solver::set_filter_weights(const float* w, size_t n) {
 Var Solver::next_priority_var() {
   while (priority_next_ < priority_order_.size()) {
     Var v = priority_order_[priority_next_];
-    if (value(make_lit(v, false)) == 0) return v;
+    if (value(make_lit(v, false)) == 0 && !eliminated_[v]) return v;
     ++priority_next_;
   }
   return static_cast<Var>(-1);

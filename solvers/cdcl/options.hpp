@@ -29,6 +29,7 @@
   X(rephase_int, 1000, 10, 1000000000, "conflicts between rephases (grows arithmetically)")    \
   X(tier1, 2, 1, 100, "learned clauses with LBD <= tier1 are core (kept)")                    \
   X(tier2, 6, 1, 100, "learned clauses with LBD <= tier2 stay while used")                    \
+  X(tier1_idle, 15, 1, 15, "core clauses unused for this many reductions fall to tier2 (15: never)") \
   X(reduce_init, 2000, 10, 1000000000, "conflicts before the first reduction")                \
   X(reduce_inc, 300, 1, 1000000, "increase of the reduction interval")                       \
   X(reduce_fraction, 50, 1, 100, "percentage of candidate local clauses deleted per reduction") \
@@ -37,6 +38,12 @@
   X(priority_window, 0, 0, 2000000000, "conflicts during which decisions follow the given priorities") \
   X(forced_phases, 0, 0, 1, "given phases are forced at every decision (else initial phases)") \
   X(simplify, 1, 0, 1, "remove satisfied clauses at level 0")                                 \
+  X(elim, 1, 0, 1, "bounded variable elimination before the first search")                    \
+  X(elim_rounds, 8, 1, 1000, "elimination rounds at most")                                    \
+  X(elim_bound, 16, 0, 100000, "clauses an elimination may add, at most (0 first, doubling per round)") \
+  X(elim_occ, 100, 1, 1000000, "skip variables with more occurrences of one literal")         \
+  X(elim_clause, 100, 2, 1000000, "skip variables whose resolvents would be longer")         \
+  X(elim_effort, 100, 1, 100000, "elimination work limit, in steps per literal of the formula") \
   X(seed, 0, 0, 2000000000, "random seed (tie-breaking of the initial order)")
 
 #define CL_SWEEP_OPTIONS(X)                                                                    \

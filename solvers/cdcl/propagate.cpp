@@ -1,7 +1,8 @@
 // Unit propagation with two watched literals and blocking literals (Chu, Harwood,
 // Stuckey, JSAT 2008).  The watched literals of a clause are always lits[0] and
 // lits[1]; a watch also keeps one other literal of the clause (the blocker), and when
-// the blocker is true the clause is skipped without touching its memory.  Binary
+// the blocker is true the clause is skipped without touching its memory.  The search for
+// a replacement watch starts where the last one was found (Gent, JAIR 2013).  Binary
 // clauses are propagated from the watch alone (the blocker is the other literal).
 #include "solver.hpp"
 
@@ -53,18 +54,21 @@ CRef Solver::propagate() {
         *j++ = Watch{first, w.ref2};
         continue;
       }
-      // look for a new literal to watch
-      bool moved = false;
-      for (uint32_t k = 2; k < c.size; ++k) {
-        if (value(lits[k]) != -1) {
-          lits[1] = lits[k];
-          lits[k] = false_lit;
-          watches_[lits[1]].push_back(Watch{first, w.ref2});
-          moved = true;
-          break;
-        }
+      // look for a new literal to watch, from where the last one was found, wrapping
+      // around (long learned clauses would otherwise rescan the same false prefix)
+      uint32_t size = c.size, start = c.pos < size ? c.pos : 2, k = start;
+      for (; k < size; ++k)
+        if (value(lits[k]) != -1) break;
+      if (k == size)
+        for (k = 2; k < start; ++k)
+          if (value(lits[k]) != -1) break;
+      if (k < size && value(lits[k]) != -1) {
+        lits[1] = lits[k];
+        lits[k] = false_lit;
+        c.pos = k < 1024 ? k : 2;
+        watches_[lits[1]].push_back(Watch{first, w.ref2});
+        continue;
       }
-      if (moved) continue;
       *j++ = Watch{first, w.ref2};
       if (value(first) == -1) {
         conflict = r;

@@ -1,7 +1,9 @@
 // Learned-clause database reduction.
 //
 // Policy 0, three tiers (Kissat; Oh, SAT 2015; Audemard, Simon 2009): clauses with LBD
-// <= tier1 are core and kept for good; LBD <= tier2 are kept while used in conflict
+// <= tier1 are core and kept while used at least once in `tier1_idle` reductions (a core
+// clause idle that long falls to tier2: miters learn many LBD-2 clauses that are never
+// used again, and keeping them all slows propagation); LBD <= tier2 are kept while used in conflict
 // analysis between two reductions, and fall to the local tier otherwise; local clauses
 // used since the last reduction survive one more round, and of the rest the worst
 // `reduce_fraction` percent are deleted, ranked by LBD, then by activity.
@@ -41,7 +43,16 @@ void Solver::reduce() {
     if (usage_policy) {
       if (c.size <= 2 || c.usage > 0 || locked(r)) continue;
     } else {
-      if (c.tier == 1) continue;
+      if (c.tier == 1) {  // core, unless idle too long (then it falls to tier2)
+        if (c.used) {
+          c.used = 0;
+          c.idle = 0;
+        } else if (c.idle < 15) {
+          ++c.idle;
+        }
+        if (opts.tier1_idle < 15 && c.idle >= opts.tier1_idle) c.tier = 2;
+        continue;
+      }
       if (c.tier == 2) {
         if (c.used)
           c.used = 0;

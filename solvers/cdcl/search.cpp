@@ -83,6 +83,7 @@ Status Solver::search() {
     if (d == LIT_FAILED) return UNSAT;
     if (d == LIT_ALL_ASSIGNED) {
       for (Var v = 0; v < num_vars(); ++v) model_[v] = value(make_lit(v, false)) == 1;
+      extend_model();
       return SAT;
     }
     assign(d, NO_REF);
@@ -98,6 +99,12 @@ Status Solver::solve(const std::vector<Lit>& assumptions) {
   if (unsat_) return UNSAT;
   for (Lit a : assumptions)
     if (var_of(a) >= num_vars()) throw InputError("assumption beyond the declared variables");
+  for (Lit a : assumptions)
+    if (eliminated_[var_of(a)]) {
+      restore_eliminated();
+      if (unsat_) return UNSAT;
+      break;
+    }
   assumptions_ = assumptions;
   start_limits();
   if (stats.solves == 1) {
@@ -110,14 +117,23 @@ Status Solver::solve(const std::vector<Lit>& assumptions) {
     next_reduce_ = static_cast<uint64_t>(opts.reduce_init);
     next_rephase_ = static_cast<uint64_t>(opts.rephase_int);
   }
-  double analyze0 = stats.time_analyze, reduce0 = stats.time_reduce;
+  double analyze0 = stats.time_analyze, reduce0 = stats.time_reduce, elim0 = stats.time_elim;
+  if (stats.solves == 1 && opts.elim) {
+    eliminate(assumptions);
+    if (unsat_) {
+      assumptions_.clear();
+      stats.time_total += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      return UNSAT;
+    }
+  }
   Status result = search();
   backtrack(0);
   assumptions_.clear();
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stats.time_total += elapsed;
   // the rest of the search loop: propagation, decisions, restarts, simplification
-  stats.time_propagate += elapsed - (stats.time_analyze - analyze0) - (stats.time_reduce - reduce0);
+  stats.time_propagate +=
+      elapsed - (stats.time_analyze - analyze0) - (stats.time_reduce - reduce0) - (stats.time_elim - elim0);
   return result;
 }
 

@@ -12,6 +12,8 @@
 //   reduce.cpp     three-tier learned clause database (core / tier2 / local, Kissat), or the
 //                  usage-then-length policy of Cai et al. 2026; clause-filter scores
 //   clauses.cpp    the clause arena, adding clauses, level-0 simplification, garbage collection
+//   elim.cpp       bounded variable elimination with AND gates and backward subsumption
+//                  (Eén, Biere 2005), before the first search; model extension
 //   proof.cpp      DRAT output (Wetzler, Heule, Hunt 2014)
 //   search.cpp     the CDCL loop, assumptions, budgets and the interrupt flag
 //
@@ -52,12 +54,13 @@ enum class Stop : int { NONE = 0, CONFLICTS, PROPAGATIONS, TIME, INTERRUPT, MEMO
 // Clause header, followed in the arena by `size` literals.
 struct Clause {
   uint32_t size;
-  uint32_t lbd : 16;
+  uint32_t lbd : 12;  // capped at 4095
   uint32_t learnt : 1;
   uint32_t garbage : 1;
   uint32_t tier : 2;  // learnt: 1 core, 2 tier2, 3 local
   uint32_t used : 2;  // recently used in conflict analysis (counts down at reductions)
-  uint32_t reserved : 10;
+  uint32_t idle : 4;  // core: reductions since it was last used (capped at 15)
+  uint32_t pos : 10;  // where the last replacement watch was found (Gent, JAIR 2013), < 1024
   float activity;     // bumped when the clause takes part in analysis
   uint32_t usage;     // decayed use count (reduce_policy 1); forwarding pointer during GC
   float filter;       // clause-filter score: mean weight of its literals (0 without a hook)
@@ -93,6 +96,8 @@ struct Stats {
   uint64_t learned = 0, learned_literals = 0, minimized_literals = 0, deleted = 0;
   uint64_t units = 0, binaries = 0, rephases = 0, mode_switches = 0, collections = 0;
   uint64_t simplified = 0, solves = 0;
+  // preprocessing (elim.cpp)
+  uint64_t eliminated = 0, elim_resolvents = 0, subsumed = 0, strengthened = 0, restored = 0;
   // guidance hooks
   uint64_t priority_decisions = 0;  // decisions taken from the priority order
   uint64_t phase_decisions = 0;     // decisions on a variable with a given phase
@@ -100,7 +105,7 @@ struct Stats {
   uint64_t filter_kept = 0;         // kept at a reduction only because of the filter
   uint64_t filter_dropped = 0;      // dropped at a reduction only because of the filter
   // time spent, seconds (measured with a steady clock around each part)
-  double time_propagate = 0, time_analyze = 0, time_reduce = 0, time_total = 0;
+  double time_propagate = 0, time_analyze = 0, time_reduce = 0, time_elim = 0, time_total = 0;
 };
 
 class Solver {
@@ -200,6 +205,10 @@ class Solver {
   // clause filter
   std::vector<float> filter_w_;
 
+  // variable elimination
+  std::vector<char> eliminated_, frozen_;
+  std::vector<Lit> ext_;  // extension stack: clauses (pivot first), each followed by its size
+
   // restarts, modes
   EMA fast_lbd_, slow_lbd_;
   bool stable_mode_ = false;
@@ -245,6 +254,16 @@ class Solver {
   void remove_garbage();
   void collect_garbage();
   bool over_memory() const;
+  bool add_clause_unchecked(const Lit* lits, size_t n);
+
+  // elim.cpp
+  void eliminate(const std::vector<Lit>& assumptions);
+  void extend_model();
+  void restore_eliminated();
+  void heap_remove(Var v);
+  void vmtf_unlink(Var v);
+  void vmtf_append(Var v);
+  void proof_delete_after_add_strengthened(const std::vector<Lit>& old_lits, Lit removed);
 
   // propagate.cpp
   CRef propagate();

@@ -162,7 +162,7 @@ def test_zero_filter_weights_reproduce_the_unhooked_run(policy):
 
 def test_filter_weights_change_what_is_kept():
     clauses = rand3(120, 4.5, seed=11)
-    opts = {"reduce_init": 50, "reduce_inc": 20}
+    opts = {"reduce_init": 50, "reduce_inc": 20, "elim": 0}  # elimination would drop some weighted variables
     e = solved(clauses, **opts)
     w = np.zeros((e.num_vars, 2), dtype=np.float32)
     w[:60, 0] = 5.0  # keep clauses with positive literals of the first 60 variables
@@ -336,3 +336,79 @@ def test_cli_sigterm_stops_the_native_search_like_ctrl_c():
     out, err = p.communicate(timeout=30)
     assert p.returncode == 3, (out, err)
     assert "UNKNOWN" in out and "interrupted" in out and "Traceback" not in err
+
+
+# ---- bounded variable elimination (elim.cpp) ----------------------------------------
+def _miter_cnf(bits: int = 4, bug: bool = False) -> tuple[list[list[int]], int]:
+    from circuitlab.cnf import encode
+    from circuitlab.generators import array_multiplier, wallace_multiplier
+    from circuitlab.miter import miter
+
+    b = wallace_multiplier(bits)
+    if bug:  # one output inverted: the miter is satisfiable
+        b.outputs[0] ^= 1
+    enc = encode(miter(array_multiplier(bits), b))
+    return enc.cnf.clauses, enc.cnf.nv
+
+
+def test_elimination_removes_gate_variables_and_keeps_the_answer():
+    clauses, nv = _miter_cnf()
+    with_elim, without = solved(clauses), solved(clauses, elim=0)
+    assert with_elim.solve() == without.solve() == 20
+    st = with_elim.stats()
+    assert st["eliminated"] > nv // 3 and st["elim_resolvents"] > 0
+    assert without.stats()["eliminated"] == 0
+
+
+def test_models_are_extended_to_eliminated_variables():
+    clauses, nv = _miter_cnf(bug=True)
+    e = solved(clauses)
+    assert e.solve() == 10
+    assert e.stats()["eliminated"] > 0
+    assert model_satisfies(clauses, e.model_literals())  # every original clause, eliminated variables too
+
+
+def test_elimination_proofs_check():
+    clauses, nv = _miter_cnf(bits=3)
+    e = Engine(nv, proof=True)
+    e.add_clauses(clauses, grow=False)
+    assert e.solve() == 20 and e.stats()["eliminated"] > 0
+    assert check_drat(clauses, e.proof(), nv).ok
+
+
+def test_first_assumptions_are_frozen_and_later_ones_restore():
+    clauses, nv = _miter_cnf(bug=True)
+    rng = random.Random(3)
+    first = [v if rng.random() < 0.5 else -v for v in rng.sample(range(2, nv + 1), 4)]
+    e = solved(clauses)
+    want, _ = cadical(clauses, first)
+    assert (e.solve(first) == 10) == want
+    assert e.stats()["restored"] == 0  # assumptions of the first solve are never eliminated
+    # later assumptions on any variable: eliminated clauses come back first
+    for _ in range(10):
+        later = [v if rng.random() < 0.5 else -v for v in rng.sample(range(2, nv + 1), 4)]
+        want, _ = cadical(clauses, later)
+        status = e.solve(later)
+        assert (status == 10) == want
+        if status == 10:
+            model = e.model_literals()
+            assert model_satisfies(clauses, model) and all(model[abs(a) - 1] == a for a in later)
+    assert e.stats()["restored"] > 0
+
+
+def test_a_clause_on_an_eliminated_variable_restores_it():
+    clauses, nv = _miter_cnf(bug=True)
+    e = solved(clauses)
+    assert e.solve() == 10
+    st = e.stats()
+    assert st["eliminated"] > 0
+    # force every input and the (eliminated) gate variables through new clauses
+    model = e.model_literals()
+    extra = [[-lit] for lit in model[1:40]]
+    e.add_clauses(extra)
+    want, _ = cadical(clauses + extra)
+    status = e.solve()
+    assert (status == 10) == want
+    if status == 10:
+        assert model_satisfies(clauses + extra, e.model_literals())
+    assert e.stats()["restored"] > 0
