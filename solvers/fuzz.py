@@ -101,6 +101,9 @@ _DRAWN = {
     "elim_bound": (0, 16, 1000),
     "elim_occ": (2, 100),
     "tier1_idle": (1, 15),
+    "decompose": (0, 1),
+    "decompose_int": (10, 100, 2000),
+    "reuse_trail": (0, 1),
 }
 
 

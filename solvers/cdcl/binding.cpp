@@ -164,6 +164,7 @@ class Engine {
     d["decisions"] = st.decisions;
     d["propagations"] = st.propagations;
     d["restarts"] = st.restarts;
+    d["reused_trails"] = st.reused_trails;
     d["reductions"] = st.reductions;
     d["learned"] = st.learned;
     d["learned_literals"] = st.learned_literals;
@@ -190,6 +191,9 @@ class Engine {
     d["subsumed"] = st.subsumed;
     d["strengthened"] = st.strengthened;
     d["restored"] = st.restored;
+    d["decompositions"] = st.decompositions;
+    d["substituted"] = st.substituted;
+    d["time_decompose"] = st.time_decompose;
     d["time_total"] = st.time_total;
     d["learnts_kept"] = s_.num_learnts();
     d["arena_bytes"] = s_.arena_bytes();

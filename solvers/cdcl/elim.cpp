@@ -100,6 +100,10 @@ void Solver::vmtf_unlink(Var v) {
 }
 
 void Solver::vmtf_append(Var v) {
+  if (v == q_first_ || prev_[v] != v) {  // still linked (vmtf_unlink keeps a lone variable)
+    q_search_ = v;
+    return;
+  }
   prev_[v] = q_last_;
   next_[q_last_] = v;
   next_[v] = v;

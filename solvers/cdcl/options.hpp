@@ -21,6 +21,7 @@
   X(restart_margin, 110, 100, 1000, "restart when fast EMA > margin/100 x slow EMA")          \
   X(restart_min, 2, 1, 1000000, "conflicts between two EMA restarts at least")                \
   X(luby_base, 1024, 1, 1000000000, "Luby restart unit in conflicts")                         \
+  X(reuse_trail, 1, 0, 1, "restarts keep the decisions the heuristic would take again")    \
   X(minimize, 1, 0, 1, "recursive minimization of learned clauses")                           \
   X(bump_reasons, 0, 0, 1, "also bump the variables of the learned clause's reasons")         \
   X(phase, 1, 0, 1, "initial (original) phase: 0 false, 1 true")                              \
@@ -39,6 +40,8 @@
   X(forced_phases, 0, 0, 1, "given phases are forced at every decision (else initial phases)") \
   X(simplify, 1, 0, 1, "remove satisfied clauses at level 0")                                 \
   X(elim, 1, 0, 1, "bounded variable elimination before the first search")                    \
+  X(decompose, 1, 0, 1, "substitute equivalent literals (SCCs of binary clauses) at level 0")    \
+  X(decompose_int, 2000, 10, 1000000000, "conflicts between substitutions (grows arithmetically)") \
   X(elim_rounds, 8, 1, 1000, "elimination rounds at most")                                    \
   X(elim_bound, 16, 0, 100000, "clauses an elimination may add, at most (0 first, doubling per round)") \
   X(elim_occ, 100, 1, 1000000, "skip variables with more occurrences of one literal")         \

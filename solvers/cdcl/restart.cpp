@@ -49,8 +49,34 @@ bool Solver::should_restart() {
   return conflicts_since_restart_ >= luby_limit_;
 }
 
+// Trail reuse (van der Tak, Ramos, Heule, JSAT 2011): the decisions that the heuristic
+// would take again right after a restart are kept.  Backtrack only to the first level
+// whose decision ranks below the variable the next decision would pick.
+int Solver::reuse_trail_level() {
+  if (!opts.reuse_trail || assumptions_.size() >= static_cast<size_t>(decision_level())) return 0;
+  Var next = static_cast<Var>(-1);
+  if (use_vmtf()) {
+    Var u = q_search_;
+    while (value(make_lit(u, false)) != 0 && u != q_first_) u = prev_[u];
+    if (value(make_lit(u, false)) == 0) next = u;
+  } else {
+    while (!heap_.empty() && value(make_lit(heap_[0], false)) != 0) heap_pop();
+    if (!heap_.empty()) next = heap_[0];
+  }
+  if (next == static_cast<Var>(-1)) return 0;
+  int keep = static_cast<int>(assumptions_.size());
+  while (keep < decision_level()) {
+    Var d = var_of(trail_[trail_lim_[static_cast<size_t>(keep)]]);
+    bool better = use_vmtf() ? btab_[d] > btab_[next] : activity_[d] > activity_[next];
+    if (!better) break;
+    ++keep;
+  }
+  if (keep > static_cast<int>(assumptions_.size())) ++stats.reused_trails;
+  return keep;
+}
+
 void Solver::restart() {
-  backtrack(0);
+  backtrack(reuse_trail_level());
   ++stats.restarts;
   conflicts_since_restart_ = 0;
   ++luby_index_;
@@ -63,6 +89,7 @@ void Solver::maybe_switch_mode() {
   ++stats.mode_switches;
   if (!stable_mode_) mode_length_ *= 2;  // a focused + stable pair done: double
   next_mode_switch_ = stats.conflicts + mode_length_;
+  backtrack(0);  // a full restart: the other mode's heuristic takes over
   restart();
 }
 

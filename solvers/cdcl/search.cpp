@@ -73,6 +73,18 @@ Status Solver::search() {
       next_reduce_ = stats.conflicts + static_cast<uint64_t>(opts.reduce_init) +
                      static_cast<uint64_t>(opts.reduce_inc) * stats.reductions;
     }
+    if (opts.decompose && stats.conflicts >= next_decompose_) {
+      next_decompose_ = stats.conflicts + static_cast<uint64_t>(opts.decompose_int) * (stats.decompositions + 1);
+      // only when new binary clauses or units may have made new equivalences
+      size_t units = trail_lim_.empty() ? trail_.size() : trail_lim_[0];
+      if (stats.decompositions == 0 || stats.binaries != decompose_binaries_ || units != decompose_units_) {
+        decompose();
+        decompose_binaries_ = stats.binaries;
+        decompose_units_ = trail_.size();
+        if (unsat_) return UNSAT;
+        continue;
+      }
+    }
     maybe_rephase();
     maybe_switch_mode();
     if (++decisions_since_check >= 256) {
@@ -116,8 +128,10 @@ Status Solver::solve(const std::vector<Lit>& assumptions) {
     luby_limit_ = static_cast<uint64_t>(opts.luby_base);
     next_reduce_ = static_cast<uint64_t>(opts.reduce_init);
     next_rephase_ = static_cast<uint64_t>(opts.rephase_int);
+    next_decompose_ = static_cast<uint64_t>(opts.decompose_int);
   }
   double analyze0 = stats.time_analyze, reduce0 = stats.time_reduce, elim0 = stats.time_elim;
+  double decompose0 = stats.time_decompose;
   if (stats.solves == 1 && opts.elim) {
     eliminate(assumptions);
     if (unsat_) {
@@ -133,7 +147,8 @@ Status Solver::solve(const std::vector<Lit>& assumptions) {
   stats.time_total += elapsed;
   // the rest of the search loop: propagation, decisions, restarts, simplification
   stats.time_propagate +=
-      elapsed - (stats.time_analyze - analyze0) - (stats.time_reduce - reduce0) - (stats.time_elim - elim0);
+      elapsed - (stats.time_analyze - analyze0) - (stats.time_reduce - reduce0) - (stats.time_elim - elim0) -
+      (stats.time_decompose - decompose0);
   return result;
 }
 

@@ -14,6 +14,7 @@
 //   clauses.cpp    the clause arena, adding clauses, level-0 simplification, garbage collection
 //   elim.cpp       bounded variable elimination with AND gates and backward subsumption
 //                  (Eén, Biere 2005), before the first search; model extension
+//   decompose.cpp  equivalent-literal substitution over binary clauses, at level 0
 //   proof.cpp      DRAT output (Wetzler, Heule, Hunt 2014)
 //   search.cpp     the CDCL loop, assumptions, budgets and the interrupt flag
 //
@@ -95,9 +96,10 @@ struct Stats {
   uint64_t conflicts = 0, decisions = 0, propagations = 0, restarts = 0, reductions = 0;
   uint64_t learned = 0, learned_literals = 0, minimized_literals = 0, deleted = 0;
   uint64_t units = 0, binaries = 0, rephases = 0, mode_switches = 0, collections = 0;
-  uint64_t simplified = 0, solves = 0;
+  uint64_t simplified = 0, solves = 0, reused_trails = 0;
   // preprocessing (elim.cpp)
   uint64_t eliminated = 0, elim_resolvents = 0, subsumed = 0, strengthened = 0, restored = 0;
+  uint64_t decompositions = 0, substituted = 0;  // decompose.cpp
   // guidance hooks
   uint64_t priority_decisions = 0;  // decisions taken from the priority order
   uint64_t phase_decisions = 0;     // decisions on a variable with a given phase
@@ -105,7 +107,7 @@ struct Stats {
   uint64_t filter_kept = 0;         // kept at a reduction only because of the filter
   uint64_t filter_dropped = 0;      // dropped at a reduction only because of the filter
   // time spent, seconds (measured with a steady clock around each part)
-  double time_propagate = 0, time_analyze = 0, time_reduce = 0, time_elim = 0, time_total = 0;
+  double time_propagate = 0, time_analyze = 0, time_reduce = 0, time_elim = 0, time_decompose = 0, time_total = 0;
 };
 
 class Solver {
@@ -256,6 +258,10 @@ class Solver {
   bool over_memory() const;
   bool add_clause_unchecked(const Lit* lits, size_t n);
 
+  // decompose.cpp
+  void decompose();
+  uint64_t next_decompose_ = 0, decompose_binaries_ = 0, decompose_units_ = 0;
+
   // elim.cpp
   void eliminate(const std::vector<Lit>& assumptions);
   void extend_model();
@@ -295,6 +301,7 @@ class Solver {
 
   // restart.cpp
   bool should_restart();
+  int reuse_trail_level();
   void restart();
   void maybe_switch_mode();
   void backtrack(int level);

@@ -221,7 +221,8 @@ void ConeSolver::recycle() {
   }
   s_ = std::make_unique<Solver>();
   s_->opts = opts_;
-  s_->opts.elim = 0;  // cones grow clause by clause between queries: nothing to preprocess
+  s_->opts.elim = 0;  // cones grow clause by clause between queries: nothing to preprocess,
+  s_->opts.decompose = 0;  // and nothing to substitute away that a later query would name
   satvar_.assign(aig_.num_vars(), -1);
   inputs_.clear();
   calls_ = 0;

@@ -412,3 +412,32 @@ def test_a_clause_on_an_eliminated_variable_restores_it():
     if status == 10:
         assert model_satisfies(clauses + extra, e.model_literals())
     assert e.stats()["restored"] > 0
+
+
+# ---- equivalent-literal substitution (decompose.cpp) -------------------------------
+def test_equivalent_literals_are_substituted_with_proofs_and_models():
+    # x1 = x2 = ¬x3 as binary clauses, plus a pigeonhole core that needs conflicts
+    clauses, nv = php(5, 4), 20
+    eqs = [[-21, 22], [21, -22], [22, 23], [-22, -23], [21, 1, 2]]
+    e = Engine(nv + 3, options={"decompose_int": 10, "elim": 0}, proof=True)
+    e.add_clauses(clauses + eqs, grow=False)
+    assert e.solve() == 20
+    st = e.stats()
+    assert st["decompositions"] > 0 and st["substituted"] >= 2
+    assert check_drat(clauses + eqs, e.proof(), nv + 3).ok
+
+
+def test_substitution_keeps_models_and_later_assumptions_right():
+    clauses, nv = _miter_cnf(bits=4, bug=True)
+    e = solved(clauses, decompose_int=10, elim=0)
+    assert e.solve() == 10
+    assert model_satisfies(clauses, e.model_literals())
+    rng = random.Random(9)
+    for _ in range(8):
+        later = [v if rng.random() < 0.5 else -v for v in rng.sample(range(2, nv + 1), 3)]
+        want, _ = cadical(clauses, later)
+        status = e.solve(later)
+        assert (status == 10) == want
+        if status == 10:
+            model = e.model_literals()
+            assert model_satisfies(clauses, model) and all(model[abs(a) - 1] == a for a in later)
