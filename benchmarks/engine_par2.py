@@ -130,9 +130,14 @@ def report(groups: dict[str, list[dict]], timeout: float) -> str:
         everything += rows
         lines.append(_row(fam, rows, timeout))
     lines.append(_row("**all**", everything, timeout))
+    both = [r for r in everything if r["engine_s"] is not None and r["cadical_s"] is not None]
+    e_sum, c_sum = sum(r["engine_s"] for r in both), sum(r["cadical_s"] for r in both)
     lines += [
         "",
-        "ratio = engine PAR-2 / cadical195 PAR-2 (goal: at most 1.5).",
+        "ratio = engine PAR-2 / cadical195 PAR-2 (goal: at most 1.5).  A timeout of both solvers adds the same "
+        "2x the limit to both PAR-2 sums, which pulls the ratio towards 1; on the "
+        f"{len(both)} instances both solve, the engine takes {e_sum:.2f} s and cadical195 {c_sum:.2f} s in total "
+        f"(ratio {e_sum / c_sum if c_sum else float('nan'):.2f}).",
         "",
         "| instance | vars | eliminated | engine (s) | conflicts | elim / propagate+decide / analyze / reduce (s) "
         "| cadical195 (s) | conflicts |",

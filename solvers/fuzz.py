@@ -100,6 +100,7 @@ _DRAWN = {
     "elim": (0, 1),
     "elim_bound": (0, 16, 1000),
     "elim_occ": (2, 100),
+    "elim_xor": (0, 1),
     "tier1_idle": (1, 15),
     "decompose": (0, 1),
     "decompose_int": (10, 100, 2000),

@@ -1,12 +1,13 @@
 // Preprocessing by bounded variable elimination (Eén, Biere, SAT 2005, "SatELite"), with
-// AND-gate definitions and backward subsumption, run once before the first search.
+// AND- and XOR-gate definitions and backward subsumption, run once before the first search.
 //
 // A variable x is eliminated by replacing every clause that contains it with all
 // non-tautological resolvents on x, when that does not grow the formula by more than a
 // bound (0 at first, doubling each round up to `elim_bound`).  Tseitin encodings of
 // circuits shrink a lot: most gate variables of a miter go.  When x is defined by an AND
 // gate, x ∨ l1 ∨ ... ∨ lk with the binaries ¬x ∨ ¬li (x = ¬l1 ∧ ... ∧ ¬lk, either
-// polarity), only gate clauses are resolved against non-gate clauses: the other
+// polarity), or by an XOR (the four ternary clauses of x = ¬(p ⊕ q)), only gate clauses
+// are resolved against non-gate clauses: the other
 // resolvents are implied by those (Eén, Biere 2005, section 4.2).  Each new resolvent
 // removes the clauses it subsumes and strengthens those it subsumes but for one
 // negated literal (self-subsuming resolution).
@@ -200,6 +201,46 @@ void Solver::eliminate(const std::vector<Lit>& assumptions) {
     return !gp.empty();
   };
 
+  // x = ¬(p ⊕ q) as the four ternary clauses over x, p, q with an even number of
+  // negations: x ∨ p ∨ q and x ∨ ¬p ∨ ¬q (in occ(x)), ¬x ∨ ¬p ∨ q and ¬x ∨ p ∨ ¬q.
+  auto find_xor = [&](Lit x, const std::vector<uint32_t>& po, const std::vector<uint32_t>& ne,
+                      std::vector<uint32_t>& gp, std::vector<uint32_t>& gn) {
+    auto find3 = [&](const std::vector<uint32_t>& list, Lit a, Lit b, Lit c) -> uint32_t {
+      for (uint32_t i : list) {
+        const auto& cl = f.cls[i];
+        ++f.steps;
+        if (cl.size() != 3) continue;
+        bool ha = false, hb = false, hc = false;
+        for (Lit l : cl) {
+          ha |= l == a;
+          hb |= l == b;
+          hc |= l == c;
+        }
+        if (ha && hb && hc) return i;
+      }
+      return UINT32_MAX;
+    };
+    gp.clear();
+    gn.clear();
+    for (uint32_t c : po) {
+      const auto& cl = f.cls[c];
+      if (cl.size() != 3) continue;
+      Lit p = LIT_ALL_ASSIGNED, q = LIT_ALL_ASSIGNED;
+      for (Lit l : cl)
+        if (l != x) (p == LIT_ALL_ASSIGNED ? p : q) = l;
+      uint32_t c2 = find3(po, x, neg(p), neg(q));
+      if (c2 == UINT32_MAX) continue;
+      uint32_t c3 = find3(ne, neg(x), neg(p), q);
+      if (c3 == UINT32_MAX) continue;
+      uint32_t c4 = find3(ne, neg(x), p, neg(q));
+      if (c4 == UINT32_MAX) continue;
+      gp = {c, c2};
+      gn = {c3, c4};
+      return true;
+    }
+    return false;
+  };
+
   // Resolve a (with x) and b (with ¬x) into `resolvent`; false if tautological.
   auto resolve = [&](const std::vector<Lit>& a, const std::vector<Lit>& b, Var x) {
     resolvent.clear();
@@ -271,7 +312,8 @@ void Solver::eliminate(const std::vector<Lit>& assumptions) {
     auto& neg_ = f.live(nx);
     if (pos.size() > static_cast<size_t>(opts.elim_occ) || neg_.size() > static_cast<size_t>(opts.elim_occ))
       return false;
-    gate_found = find_gate(px, pos, neg_, gate_pos, gate_neg) || find_gate(nx, neg_, pos, gate_neg, gate_pos);
+    gate_found = find_gate(px, pos, neg_, gate_pos, gate_neg) || find_gate(nx, neg_, pos, gate_neg, gate_pos) ||
+                 (opts.elim_xor && find_xor(px, pos, neg_, gate_pos, gate_neg));
     // count the resolvents first
     int64_t limit = static_cast<int64_t>(pos.size() + neg_.size()) + bound;
     int64_t count = 0;

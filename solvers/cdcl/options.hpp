@@ -43,6 +43,7 @@
   X(decompose, 1, 0, 1, "substitute equivalent literals (SCCs of binary clauses) at level 0")    \
   X(decompose_int, 2000, 10, 1000000000, "conflicts between substitutions (grows arithmetically)") \
   X(elim_rounds, 8, 1, 1000, "elimination rounds at most")                                    \
+  X(elim_xor, 1, 0, 1, "elimination also uses XOR-gate definitions (besides AND gates)")       \
   X(elim_bound, 16, 0, 100000, "clauses an elimination may add, at most (0 first, doubling per round)") \
   X(elim_occ, 100, 1, 1000000, "skip variables with more occurrences of one literal")         \
   X(elim_clause, 100, 2, 1000000, "skip variables whose resolvents would be longer")         \

@@ -441,3 +441,33 @@ def test_substitution_keeps_models_and_later_assumptions_right():
         if status == 10:
             model = e.model_literals()
             assert model_satisfies(clauses, model) and all(model[abs(a) - 1] == a for a in later)
+
+
+def _xor_chain(n: int, parity: int) -> list[list[int]]:
+    """y_i = ¬(x_i ⊕ y_{i-1}) as the four ternary clauses each, and the last y fixed."""
+    clauses, y = [], 1  # variable 1 is y_0
+    for i in range(n):
+        x, z = 2 + 2 * i, 3 + 2 * i
+        clauses += [[z, x, y], [z, -x, -y], [-z, -x, y], [-z, x, -y]]
+        y = z
+    return [*clauses, [y if parity else -y], [1]]
+
+
+def test_xor_definitions_are_eliminated_with_models_and_proofs():
+    sat = _xor_chain(12, 1)
+    e = solved(sat)
+    assert e.solve() == 10 and e.stats()["eliminated"] > 0
+    assert model_satisfies(sat, e.model_literals())
+    # fix every x too: the parity decides; one of the two is unsatisfiable
+    answers = []
+    for parity in (0, 1):
+        clauses = _xor_chain(12, parity) + [[2 + 2 * i] for i in range(12)]
+        want, _ = cadical(clauses)
+        e = Engine(26, proof=True)
+        e.add_clauses(clauses, grow=False)
+        status = e.solve()
+        assert (status == 10) == want
+        if status == 20:
+            assert check_drat(clauses, e.proof(), 26).ok
+        answers.append(status)
+    assert sorted(answers) == [10, 20]
