@@ -74,4 +74,8 @@ ext_modules = [
     ),
 ]
 
-setup(ext_modules=ext_modules)
+# The sanitizer build keeps its objects apart: setuptools reuses up-to-date objects from
+# the build base, and instrumented ones must never reach an ordinary wheel.
+_options = {"build": {"build_base": "build/asan-obj"}} if os.environ.get("CIRCUITLAB_SANITIZE") == "1" else {}
+
+setup(ext_modules=ext_modules, options=_options)
