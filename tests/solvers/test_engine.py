@@ -351,6 +351,18 @@ def _miter_cnf(bits: int = 4, bug: bool = False) -> tuple[list[list[int]], int]:
     return enc.cnf.clauses, enc.cnf.nv
 
 
+def _agree_under_random_assumptions(e: Engine, clauses, nv: int, rng: random.Random, rounds: int, size: int) -> None:
+    """Re-solve ``e`` under random assumptions; verdicts match CaDiCaL's, models are checked."""
+    for _ in range(rounds):
+        assumptions = [v if rng.random() < 0.5 else -v for v in rng.sample(range(2, nv + 1), size)]
+        want, _ = cadical(clauses, assumptions)
+        status = e.solve(assumptions)
+        assert (status == 10) == want
+        if status == 10:
+            model = e.model_literals()
+            assert model_satisfies(clauses, model) and all(model[abs(a) - 1] == a for a in assumptions)
+
+
 def test_elimination_removes_gate_variables_and_keeps_the_answer():
     clauses, nv = _miter_cnf()
     with_elim, without = solved(clauses), solved(clauses, elim=0)
@@ -385,14 +397,7 @@ def test_first_assumptions_are_frozen_and_later_ones_restore():
     assert (e.solve(first) == 10) == want
     assert e.stats()["restored"] == 0  # assumptions of the first solve are never eliminated
     # later assumptions on any variable: eliminated clauses come back first
-    for _ in range(10):
-        later = [v if rng.random() < 0.5 else -v for v in rng.sample(range(2, nv + 1), 4)]
-        want, _ = cadical(clauses, later)
-        status = e.solve(later)
-        assert (status == 10) == want
-        if status == 10:
-            model = e.model_literals()
-            assert model_satisfies(clauses, model) and all(model[abs(a) - 1] == a for a in later)
+    _agree_under_random_assumptions(e, clauses, nv, rng, rounds=10, size=4)
     assert e.stats()["restored"] > 0
 
 
@@ -432,15 +437,7 @@ def test_substitution_keeps_models_and_later_assumptions_right():
     e = solved(clauses, decompose_int=10, elim=0)
     assert e.solve() == 10
     assert model_satisfies(clauses, e.model_literals())
-    rng = random.Random(9)
-    for _ in range(8):
-        later = [v if rng.random() < 0.5 else -v for v in rng.sample(range(2, nv + 1), 3)]
-        want, _ = cadical(clauses, later)
-        status = e.solve(later)
-        assert (status == 10) == want
-        if status == 10:
-            model = e.model_literals()
-            assert model_satisfies(clauses, model) and all(model[abs(a) - 1] == a for a in later)
+    _agree_under_random_assumptions(e, clauses, nv, random.Random(9), rounds=8, size=3)
 
 
 def _xor_chain(n: int, parity: int) -> list[list[int]]:
