@@ -66,10 +66,35 @@ def entry() -> int:
                 code = main()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, signal.SIG_IGN)
-            return code
+            break
         except KeyboardInterrupt:
             if code is None:  # escaped main() itself: an interruption all the same
                 code = 130
+    if code == 130:
+        _exit_interrupted()
+    return code
+
+
+def _exit_interrupted() -> None:
+    """End an interrupted run with exit code 130, with signals ignored to the very end.
+
+    Under load, interrupted torch commands (train-lgn, export-lgn) were seen ending by
+    SIGINT (exit -2) after "interrupted" was printed, with no traceback: the process was
+    killed by a signal's default action.  CPython's finalization restores the default
+    actions before it tears down the modules (torch's take a while), so a signal
+    arriving then kills the process.  An interrupted run therefore runs its atexit
+    handlers (with SIGINT and SIGTERM still ignored), flushes its streams and leaves
+    by ``os._exit``.  Finished runs exit normally.
+    """
+    import atexit
+    import contextlib
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more to say
+            stream.flush()
+    os._exit(130)
 
 
 def __getattr__(name: str) -> Any:
