@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-import numpy.typing as npt
 
 from .errors import CircuitError
+
+if TYPE_CHECKING:  # numpy.typing costs start-up; annotations only
+    import numpy.typing as npt
 
 LIT = np.int64  # literal dtype: room for 2*M+1 with M up to 2**62
 

@@ -18,15 +18,17 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
-import numpy.typing as npt
 from pysat.formula import CNF
 
 from .aig import AIG
 from .errors import CircuitError, DimacsFormatError
 from .fileio import atomic_write, atomic_writer
+
+if TYPE_CHECKING:  # numpy.typing costs start-up; annotations only
+    import numpy.typing as npt
 
 ENCODINGS = ("tseitin", "pg")
 

@@ -69,18 +69,24 @@ def read_circuit(path: str | os.PathLike[str], fmt: str | None = None) -> AIG:
 
 def parse_circuit(data: bytes, fmt: str | None = None, path: str | os.PathLike[str] = STDIO) -> AIG:
     """The AIG in ``data``, read from ``path`` (names it in errors; its extension may give the format)."""
-    from .aiger import parse_aiger
-    from .blif import parse_blif
-    from .verilog import VerilogUnsupportedError, parse_verilog, read_with_yosys
-
     name = "<stdin>" if str(path) == STDIO else str(path)
     kind = format_of(path, fmt, READ_FORMATS) or sniff(data)
     if kind is None:
         raise FormatError(f"{name}: unknown circuit format; give --format ({', '.join(READ_FORMATS)})")
     if kind in ("aag", "aig"):
+        from .aiger import parse_aiger
+
         return parse_aiger(data, name)
     if kind == "blif":
+        from .blif import parse_blif
+
         return parse_blif(data, name)
+    from .verilog import (  # each reader on its own path: start-up
+        VerilogUnsupportedError,
+        parse_verilog,
+        read_with_yosys,
+    )
+
     try:
         return parse_verilog(data, name)
     except VerilogUnsupportedError as e:

@@ -20,12 +20,15 @@ A netlist lowers to an :class:`~circuitlab.aig.AIG` with :meth:`Netlist.to_aig`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from .aig import AIG, AIGBuilder
 from .errors import CircuitError
+
+if TYPE_CHECKING:  # numpy.typing costs start-up; annotations only
+    import numpy.typing as npt
 
 GATE_NAMES = [
     "FALSE",

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from .aig import AIG
 from .errors import CircuitError
+
+if TYPE_CHECKING:  # numpy.typing costs start-up; annotations only
+    import numpy.typing as npt
 
 ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 EXHAUSTIVE_LIMIT = 20

@@ -1,16 +1,60 @@
-"""The ``circuitlab`` click group and its commands (see the package docstring)."""
+"""The ``circuitlab`` click group and its commands (see the package docstring).
+
+Commands are loaded lazily: the group knows each command's module by name and imports
+only the one that runs, so ``circuitlab lec`` never pays for the LGN, GNN or bench
+modules' imports (start-up counts on small equivalence checks).  ``--help`` imports them
+all to show their summaries.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from circuitlab import __version__
 
-from . import bench, circuits, gnn, lgn, solve
 from .runner import run_command
 
+#: command name -> (module in this package, attribute); the modules' ``COMMANDS`` lists
+#: are the source of truth, and a test keeps this table in step with them.
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "info": ("circuits", "info"),
+    "convert": ("circuits", "convert"),
+    "sim": ("circuits", "sim"),
+    "cnf": ("circuits", "cnf"),
+    "miter": ("circuits", "miter_cmd"),
+    "solve": ("solve", "solve"),
+    "lec": ("solve", "lec"),
+    "engine-options": ("solve", "engine_options"),
+    "backends": ("solve", "backends"),
+    "train-lgn": ("lgn", "train_lgn"),
+    "export-lgn": ("lgn", "export_lgn"),
+    "gnn-corpus": ("gnn", "gnn_corpus"),
+    "train-gnn": ("gnn", "train_gnn"),
+    "bench": ("bench", "bench"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in COMMAND_MODULES:
+            return None
+        module_name, attribute = COMMAND_MODULES[cmd_name]
+        module = importlib.import_module(f"{__package__}.{module_name}")
+        command = getattr(module, attribute)
+        self.add_command(command, cmd_name)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="circuitlab")
 @click.option(
     "--max-memory-mb",
@@ -26,11 +70,6 @@ def cli(max_memory_mb):
 
         limit = int(max_memory_mb * 2**20)
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-
-
-for _module in (circuits, solve, lgn, gnn, bench):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 import time
-import traceback
 from pathlib import Path
 
 import click
@@ -68,6 +66,8 @@ def _run(group: click.Group, argv: list[str] | None) -> int:
 
 
 def _internal_error(e: BaseException) -> int:
+    import traceback  # only on the error path: start-up
+
     text = "".join(traceback.format_exception(e))
     if os.environ.get("CIRCUITLAB_TRACEBACK"):
         click.echo(text, err=True, nl=False)
@@ -80,6 +80,8 @@ def _internal_error(e: BaseException) -> int:
 
 def _log(text: str) -> str:
     """Write ``text`` to a new file in the user's state folder (or the temp folder); its path."""
+    import tempfile
+
     state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "circuitlab"
     name = time.strftime("crash-%Y%m%d-%H%M%S-") + f"{os.getpid()}.log"
     for folder in (state, Path(tempfile.gettempdir())):

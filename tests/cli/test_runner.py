@@ -109,3 +109,37 @@ def test_a_command_in_process_leaves_the_signal_handlers_as_it_found_them():
     mult = LEC_INSTANCES / "multiplier.aig"
     assert main(["lec", str(mult), str(mult), "--json"]) == 0
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+def test_lazy_command_table_matches_modules():
+    import importlib
+
+    from circuitlab.cli.app import COMMAND_MODULES
+
+    listed = {}
+    for module_name in {m for m, _ in COMMAND_MODULES.values()}:
+        for command in importlib.import_module(f"circuitlab.cli.{module_name}").COMMANDS:
+            listed[command.name] = (module_name, command)
+    assert set(listed) == set(COMMAND_MODULES)
+    for name, (module_name, attribute) in COMMAND_MODULES.items():
+        module = importlib.import_module(f"circuitlab.cli.{module_name}")
+        assert getattr(module, attribute) is listed[name][1]
+
+
+def test_lec_imports_only_its_own_command(tmp_path):
+    """Start-up counts on small equivalence checks: lec loads no torch and no other command module."""
+    from circuitlab.aiger import write_aiger
+    from circuitlab.generators import ripple_adder
+
+    a = tmp_path / "a.aig"
+    write_aiger(ripple_adder(4), a)
+    code = (
+        "import sys\n"
+        "from circuitlab.cli import main\n"
+        f"code = main(['lec', {str(a)!r}, {str(a)!r}])\n"
+        "heavy = sorted(m for m in sys.modules if m == 'torch' or m.startswith(('circuitlab.cli.lgn', "
+        "'circuitlab.cli.gnn', 'circuitlab.cli.bench', 'circuitlab.cli.circuits', 'circuitlab.verilog', 'circuitlab.blif')))\n"
+        "print(code, heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
