@@ -264,7 +264,23 @@ def summary(table: list[dict], timeout: float) -> dict:
     answered = [t for t in table if _solved_time(t.get("cec")) is not None and t.get("circuitlab")]
     faster = [t for t in answered if (cl := _solved_time(t["circuitlab"])) is not None and cl <= t["cec"]["seconds"]]
     out["circuitlab_le_cec"] = [len(faster), len(answered)]
+    checks = [
+        t for t in answered if _solved_time(t["circuitlab"]) is not None and _check_s(t["circuitlab"]) is not None
+    ]
+    out["check_le_cec"] = [sum(_check_s(t["circuitlab"]) <= t["cec"]["seconds"] for t in checks), len(answered)]
     return out
+
+
+def _check_s(row: dict | None) -> float | None:
+    """circuitlab's own report of the check's time: after start-up and reading both files."""
+    phases = (row or {}).get("details", {}).get("phases") or {}
+    return phases.get("check_s")
+
+
+def _read_s(row: dict | None) -> float | None:
+    """Seconds from circuitlab's process start to both circuits read (start-up included)."""
+    phases = (row or {}).get("details", {}).get("phases") or {}
+    return phases.get("read_s")
 
 
 def _summary_line(label: str, s: dict) -> str:
@@ -273,8 +289,8 @@ def _summary_line(label: str, s: dict) -> str:
         t = s[tool]
         par2 = "—" if t["par2"] is None else f"{t['par2']:.2f}"
         cells += [f"{t['solved']}/{t['measured']}", par2, str(t["wrong"])]
-    le = s["circuitlab_le_cec"]
-    return f"| {label} | {s['instances']} | " + " | ".join(cells) + f" | {le[0]}/{le[1]} |"
+    le, check = s["circuitlab_le_cec"], s.get("check_le_cec", ["—", "—"])
+    return f"| {label} | {s['instances']} | " + " | ".join(cells) + f" | {le[0]}/{le[1]} | {check[0]}/{check[1]} |"
 
 
 def report(table: list[dict], summaries: dict, env: dict, timeout: float) -> str:
@@ -295,20 +311,26 @@ def report(table: list[dict], summaries: dict, env: dict, timeout: float) -> str
         f"**WRONG ANSWERS: {len(wrong)}** — {listed}" if wrong else "Wrong answers: none.",
         "",
         "| family | instances | circuitlab solved | PAR-2 (s) | wrong | cec solved | PAR-2 (s) | wrong "
-        "| &cec solved | PAR-2 (s) | wrong | circuitlab <= cec |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| &cec solved | PAR-2 (s) | wrong | circuitlab <= cec | check <= cec |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(_summary_line(fam if fam != "all" else "**all**", s) for fam, s in summaries.items()),
         "",
         "solved = right verdict within the limit, out of the rows measured; circuitlab <= cec counts the "
-        "instances that cec solves where circuitlab is right and at most as slow.",
+        "instances that cec solves where circuitlab is right and at most as slow; check <= cec counts those "
+        "where circuitlab's check alone (its `phases.check_s`: after start-up and reading both files) is at "
+        "most cec's whole time.  The `start-up + read` column is circuitlab's time from process start to both "
+        "circuits read (its `phases.read_s`).",
         "",
-        "| instance | family | expected | circuitlab (s) | cec (s) | &cec (s) | circuitlab / cec |",
-        "|---|---|---|---|---|---|---|",
+        "| instance | family | expected | circuitlab (s) | start-up + read (s) | cec (s) | &cec (s) | circuitlab / cec |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for t in table:
         cl, cec = _solved_time(t.get("circuitlab")), _solved_time(t.get("cec"))
         ratio = f"{cl / cec:.2f}" if cl is not None and cec else "—"
-        cells = [t["circuit"], t["family"], SHORT[t["expected"]], *(_cell(t.get(tool)) for tool in TOOLS), ratio]
+        read = _read_s(t.get("circuitlab"))
+        tools = [_cell(t.get(tool)) for tool in TOOLS]
+        cells = [t["circuit"], t["family"], SHORT[t["expected"]], tools[0], "—" if read is None else f"{read:.2f}"]
+        cells += [*tools[1:], ratio]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

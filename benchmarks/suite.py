@@ -4,10 +4,16 @@
 per pair, ``{"name", "family", "a", "b", "expected"}`` (paths relative to the manifest,
 ``expected`` is ``EQUIVALENT`` or ``NOT EQUIVALENT``).  :func:`build_suite` writes one:
 
-* ``arith``: array multipliers against Wallace and Dadda ones (equivalent), against a
-  Wallace copy with one observable gate bug, and ripple-carry adders against a buggy copy;
-* ``hard``: array against Wallace multipliers at 7 and 8 bits, where CDCL does the work
-  (no internal equivalences; plain CaDiCaL needs 1–10 s);
+* ``arith``: array multipliers against Wallace and Dadda ones, signed array against Booth ones (equivalent), against
+  a Wallace copy with one observable gate bug; carry-lookahead against Kogge-Stone adders;
+  ripple-carry adders against a buggy copy;
+* ``hard``: cross-architecture multipliers at 7 and 8 bits (array against Wallace
+  and Dadda, signed array against Booth), where CDCL does the work (few internal equivalences; plain CaDiCaL
+  needs 1–60 s);
+* ``lgn``: compiled logic gate networks against ABC ``dc2`` copies and one-gate-bug
+  copies: the trained MNIST network (``lec_instances/lgn_mnist_dense.aig``, 312k ANDs) and a
+  random-weight network of the MNIST shape (784 inputs, 3 x 2000 gates, 10 classes);
+  only when ABC is installed;
 * ``epfl``: EPFL circuits against ABC ``dc2`` copies and one-gate-bug copies (only when
   ABC is installed).
 
@@ -59,7 +65,8 @@ CONFIGS: dict[str, list[str]] = {
     "abc-&cec": [],
 }
 DEFAULT_CONFIGS = ("cadical195", "engine", "engine+phases", "engine+filter", "engine+all", "sweep", "abc-cec")
-FAMILIES = ("arith", "hard", "epfl")
+FAMILIES = ("arith", "hard", "lgn", "epfl")
+LGN_MNIST = Path(__file__).resolve().parent / "lec_instances" / "lgn_mnist_dense.aig"  # packaged
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,16 @@ def build_suite(
     folder: Path, families: Iterable[str] = ("arith", "hard"), epfl: Iterable[str] = ("i2c", "bar")
 ) -> Path:
     """Write the instances of ``families`` and their manifest into ``folder``; return the manifest."""
-    from circuitlab.generators import array_multiplier, dadda_multiplier, ripple_adder, wallace_multiplier
+    from circuitlab.generators import (
+        array_multiplier,
+        booth_multiplier,
+        cla_adder,
+        dadda_multiplier,
+        kogge_stone_adder,
+        ripple_adder,
+        signed_array_multiplier,
+        wallace_multiplier,
+    )
     from circuitlab.mutate import observable_mutation
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,11 +110,18 @@ def build_suite(
             for other, make in (("wallace", wallace_multiplier), ("dadda", dadda_multiplier)):
                 pair(f"mult{n}-array-vs-{other}", "arith", ref, make(n), EQ)
             pair(f"mult{n}-array-vs-bug", "arith", ref, observable_mutation(wallace_multiplier(n), seed=n)[0], NEQ)
+            pair(f"mult{n}-signed-array-vs-booth", "arith", signed_array_multiplier(n), booth_multiplier(n), EQ)
         adder = ripple_adder(16)
         pair("add16-vs-bug", "arith", adder, observable_mutation(adder, seed=1)[0], NEQ)
+        pair("add32-cla-vs-kogge-stone", "arith", cla_adder(32), kogge_stone_adder(32), EQ)
     if "hard" in families:
         for n in (7, 8):
             pair(f"mult{n}-array-vs-wallace", "hard", array_multiplier(n), wallace_multiplier(n), EQ)
+        pair("mult7-array-vs-dadda", "hard", array_multiplier(7), dadda_multiplier(7), EQ)
+        pair("mult7-signed-array-vs-booth", "hard", signed_array_multiplier(7), booth_multiplier(7), EQ)
+    if "lgn" in families and shutil.which(ABC):
+        for name, a, b, expected in lgn_pairs(folder):
+            pair(name, "lgn", read_aiger(a), read_aiger(b), expected)
     if "epfl" in families and shutil.which(ABC):
         from circuitlab.abc import abc_optimize_file
 
@@ -110,6 +133,41 @@ def build_suite(
     manifest = folder / MANIFEST
     manifest.write_text("".join(json.dumps(line) + "\n" for line in lines))
     return manifest
+
+
+def random_lgn(seed: int = 0, widths=(2000, 2000, 2000), in_dim: int = 784, classes: int = 10):
+    """A random-weight discretized LGN of the MNIST shape, compiled to its class-score AIG."""
+    import numpy as np
+
+    from circuitlab.lgn.compile import compile_network
+    from circuitlab.lgn.discrete import DiscreteLayer, DiscreteNetwork
+
+    rng = np.random.default_rng(seed)
+    layers, w = [], in_dim
+    for out in widths:
+        gates = rng.integers(0, 16, out).astype(np.uint8)
+        layers.append(DiscreteLayer(rng.integers(0, w, out), rng.integers(0, w, out), gates))
+        w = out
+    return compile_network(DiscreteNetwork(in_dim, classes, 1.0, tuple(layers)))
+
+
+def lgn_pairs(folder: Path) -> list[tuple[str, Path, Path, str]]:
+    """Compiled logic gate networks against ABC ``dc2`` copies and one-gate-bug copies,
+    written into ``folder`` (ABC needed): ``(name, a, b, expected)`` per pair."""
+    from circuitlab.abc import abc_optimize_file
+    from circuitlab.mutate import observable_mutation
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, make in (("lgn-mnist", lambda: read_aiger(LGN_MNIST)), ("lgn-random", random_lgn)):
+        src, dc2, bug = (folder / f"{name}{suffix}.aig" for suffix in ("", "_dc2", "_bug"))
+        if not (src.exists() and dc2.exists() and bug.exists()):
+            circuit = make()
+            write_aiger(circuit, src, binary=True)
+            abc_optimize_file(src, "dc2", dc2)
+            write_aiger(observable_mutation(circuit, seed=0)[0], bug, binary=True)
+        out += [(f"{name}-dc2", src, dc2, EQ), (f"{name}-bug", src, bug, NEQ)]
+    return out
 
 
 def read_manifest(path: Path) -> tuple[list[Instance], list[dict]]:

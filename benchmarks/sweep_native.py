@@ -1,7 +1,10 @@
-"""Native sweeping against its Python reference, on the 41-miter LEC set.
+"""Native sweeping against its Python reference, on the 41-miter LEC set and compiled LGNs.
 
 The same instances as ``solvers_backends`` (10 EPFL circuits x {dc2, resyn2} x
-{equivalent, one observable bug}, plus ``multiplier`` against its ``dc2`` copy).  Two
+{equivalent, one observable bug}, plus ``multiplier`` against its ``dc2`` copy), and the
+compiled logic-gate-network pairs of the suite's ``lgn`` family (the trained MNIST network
+and a random-weight one of the MNIST shape, each against an ABC ``dc2`` copy and a
+one-gate-bug copy; ``suite.lgn_pairs``).  Two
 ways to decide each pair, both timed from the two read circuits to the verified answer:
 
 * **native**: ``check_equivalence(a, b, backend="circuitlab")``, the default ``auto``
@@ -29,6 +32,8 @@ from circuitlab.solvers.sweep import sweep
 
 from .results_io import RESULTS, write_results
 from .solvers_backends import instances
+from .solvers_instances import Instance
+from .suite import EQ, lgn_pairs
 
 
 def reference(a, b, timeout: float) -> tuple[int, float]:
@@ -50,9 +55,10 @@ def native(a, b, timeout: float) -> tuple[int, float]:
 def run(timeout: float, log=print) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="circuitlab-sweep-bench-") as tmp:
-        for inst in instances(Path(tmp)):
+        lgn = [Instance(name, a, b, expected == EQ) for name, a, b, expected in lgn_pairs(Path(tmp) / "lgn")]
+        for inst in instances(Path(tmp)) + lgn:
             a, b = read_aiger(inst.a), read_aiger(inst.b)
-            row: dict = {"instance": inst.name, "equivalent": inst.equivalent}
+            row: dict = {"instance": inst.name, "equivalent": inst.equivalent, "lgn": inst in lgn}
             for name, fn in (("native", native), ("python", reference)):
                 status, seconds = fn(a, b, timeout)
                 solved = status != UNKNOWN
@@ -73,21 +79,35 @@ def par2(times: list[float | None], timeout: float) -> float:
 
 
 def report(rows: list[dict], timeout: float) -> str:
-    nat, ref = [r["native"] for r in rows], [r["python"] for r in rows]
     lines = [
-        "# Native sweeping vs its Python reference (41-miter LEC set)",
+        "# Native sweeping vs its Python reference (41-miter LEC set, compiled LGN pairs)",
         "",
         f"Limit {timeout:.0f} s; time from the two read circuits to the verified verdict; same run.",
         "",
-        "| engine | solved | PAR-2 (s) | total (s) |",
-        "|---|---|---|---|",
+        "| set | engine | solved | PAR-2 (s) | total (s) |",
+        "|---|---|---|---|---|",
     ]
-    for label, ts in (("native (`lec` auto, circuitlab engine)", nat), ("Python sweep + CaDiCaL (reference)", ref)):
-        solved = [t for t in ts if t is not None]
-        lines.append(f"| {label} | {len(solved)}/{len(ts)} | {par2(ts, timeout):.3f} | {sum(solved):.2f} |")
-    lines.append(f"\nPAR-2 ratio native / Python: **{par2(nat, timeout) / par2(ref, timeout):.3f}**.")
-    faster = sum(1 for n, p in zip(nat, ref, strict=True) if n is not None and (p is None or n <= p))
-    lines.append(f"Native at most as slow on {faster}/{len(rows)} instances; verdicts agree on all.\n")
+    groups = [
+        ("41-miter set", [r for r in rows if not r.get("lgn")]),
+        ("compiled LGN pairs", [r for r in rows if r.get("lgn")]),
+    ]
+    groups = [(name, rs) for name, rs in groups if rs]
+    for set_name, rs in groups:
+        nat, ref = [r["native"] for r in rs], [r["python"] for r in rs]
+        for label, ts in (("native (`lec` auto, circuitlab engine)", nat), ("Python sweep + CaDiCaL (reference)", ref)):
+            solved = [t for t in ts if t is not None]
+            lines.append(
+                f"| {set_name} | {label} | {len(solved)}/{len(ts)} | {par2(ts, timeout):.3f} | {sum(solved):.2f} |"
+            )
+    lines.append("")
+    for set_name, rs in groups:
+        nat, ref = [r["native"] for r in rs], [r["python"] for r in rs]
+        faster = sum(1 for n, p in zip(nat, ref, strict=True) if n is not None and (p is None or n <= p))
+        lines.append(
+            f"* {set_name}: PAR-2 ratio native / Python **{par2(nat, timeout) / par2(ref, timeout):.3f}**; "
+            f"native at most as slow on {faster}/{len(rs)} instances; verdicts agree on all."
+        )
+    lines.append("")
     lines += ["| instance | native (s) | Python (s) |", "|---|---|---|"]
     lines += [f"| {r['instance']} | {_t(r['native'])} | {_t(r['python'])} |" for r in rows]
     return "\n".join(lines) + "\n"

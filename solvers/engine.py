@@ -281,6 +281,11 @@ class EngineSolver(Engine):
                 phases[abs(int(x)) - 1] = 1 if x > 0 else -1
         super().set_phases(phases)
 
+    def set_option(self, name: str, value: int) -> None:
+        """Change one engine option (checked against :data:`OPTIONS`) before the next solve."""
+        for key, checked in check_options({name: value}).items():
+            self._e.set_option(key, checked)
+
     def set_activities(self, priorities: Mapping[int, float]) -> None:
         prio = np.full(self.num_vars, np.nan)
         for v, p in priorities.items():

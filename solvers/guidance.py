@@ -48,6 +48,9 @@ class Guidance:
             (row ``v - 1`` for CNF variable ``v``; column 0 the positive literal, 1 the
             negative); positive keeps clauses with that literal longer.  Only the
             ``circuitlab`` engine has this hook.
+        priority_window: ``circuitlab`` engine only: for this many conflicts decisions
+            take the highest-priority unassigned variable outright (``None``: the
+            engine's ``priority_window`` option, 0 unless set; other backends ignore it).
     """
 
     phases: Sequence[int] = ()
@@ -55,8 +58,13 @@ class Guidance:
     decide: Callable[[SearchState], int] | None = None
     observe: Sequence[int] | None = None
     filter_weights: np.ndarray | None = None
+    priority_window: int | None = None
 
     def __post_init__(self):
+        if self.priority_window is not None:
+            if int(self.priority_window) != self.priority_window or not 0 <= self.priority_window <= 2_000_000_000:
+                raise SolverOptionError("priority_window: an integer in [0, 2000000000] expected")
+            self.priority_window = int(self.priority_window)
         self.phases = [int(x) for x in self.phases]
         if any(x == 0 for x in self.phases):
             raise SolverOptionError("phases: 0 is not a literal")

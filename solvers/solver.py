@@ -345,6 +345,8 @@ class Solver:
             s.set_phases(phases)
         if g.priorities and not self.backend.propagator:
             s.set_activities({v: p for v, p in g.priorities.items() if v <= n})
+        if g.priorities and g.priority_window is not None and self.backend.native:
+            s.set_option("priority_window", g.priority_window)
         if g.filter_weights is not None:
             s.set_filter_weights(g.filter_weights_for(n))
         if g.needs_propagator(self.backend):

@@ -30,10 +30,26 @@ def test_hint_arrays_follow_the_probabilities():
     p = np.array([0.0, 0.5, 0.9, 0.1, 0.52])  # constant, an input, three gates
     h = hints(p, ["phases", "priorities", "filter"], first_and_var=2)
     assert h["phases"].tolist() == [0, 0, 1, -1, 0]
-    pr = h["priorities"]
-    assert np.isnan(pr[:2]).all() and pr[4] > pr[2] == pytest.approx(pr[3])  # least predictable first
+    pr = h["priorities"]  # one input: the search goes inputs first, throughout
+    assert np.isnan(pr[0]) and pr[1] > pr[4] > pr[2] == pytest.approx(pr[3])  # least predictable first
+    assert h["priority_window"] == guided.WHOLE_SEARCH
+    wide = hints(p, ["priorities"], first_and_var=2, num_inputs=guided.INPUT_FIRST_MAX + 1)
+    assert np.isnan(wide["priorities"][:2]).all() and wide["priority_window"] == 0  # only seeds the orders
+    assert wide["priorities"][4] > wide["priorities"][2]
     w = h["filter_weights"]
     assert w.shape == (5, 2) and w[2, 0] < 0 < w[2, 1]  # a usually-true literal scores clauses down
+
+
+def test_inputs_first_priorities_reach_the_engine():
+    from circuitlab.generators import array_multiplier, wallace_multiplier
+    from circuitlab.miter import miter
+    from circuitlab.solvers import UNSAT, solve_aig
+
+    m = miter(array_multiplier(4), wallace_multiplier(4))
+    g, rep = guided.guidance_for(m, ["priorities"], source="sim")
+    assert rep.inputs_first and g.priority_window == guided.WHOLE_SEARCH
+    r = solve_aig(m, backend="circuitlab", guidance=g)
+    assert r.status == UNSAT and r.stats.hooks["priority_decisions"] == r.stats.decisions > 0
 
 
 def _wide_and(n=24):

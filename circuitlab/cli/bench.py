@@ -22,7 +22,7 @@ def bench():
     show_default=True,
     help="Suite folder with manifest.jsonl; built there when it has none.",
 )
-@click.option("--families", default="arith,hard", show_default=True, help="Families to build: arith, hard, epfl.")
+@click.option("--families", default="arith,hard", show_default=True, help="Families to build: arith, hard, lgn, epfl.")
 @click.option("--configs", default=None, help="Comma-separated configurations (default: a standard set; see --list).")
 @click.option("--list", "list_configs", is_flag=True, help="List the configurations and exit.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds per check.")

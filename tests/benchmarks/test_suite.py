@@ -113,3 +113,17 @@ def test_dask_run_matches_local_and_survives_a_killed_worker(tmp_path, cluster):
         [*instances, slow], ["engine"], results, 300, scheduler=cluster.scheduler_address, retry_errors=True
     )
     assert again["mult8", "engine"]["verdict"] == EQ
+
+
+def test_build_suite_families(tmp_path):
+    from circuitlab.aiger import read_aiger
+    from circuitlab.sim import evaluate
+
+    instances, bad = suite.read_manifest(suite.build_suite(tmp_path, families=("arith",)))
+    names = {i.name for i in instances}
+    assert not bad and {"mult4-signed-array-vs-booth", "add32-cla-vs-kogge-stone", "add16-vs-bug"} <= names
+    assert {i.family for i in instances} == {"arith"}
+    mnist = read_aiger(suite.LGN_MNIST)  # the packaged compiled MNIST network of the lgn family
+    assert (mnist.num_inputs, mnist.num_outputs, mnist.num_ands) == (1568, 4, 312376)
+    small = suite.random_lgn(widths=(60, 30), in_dim=16, classes=3)
+    assert small.num_inputs == 16 and evaluate(small, [[0] * 16]).shape == (1, small.num_outputs)
