@@ -19,7 +19,9 @@ per pair, ``{"name", "family", "a", "b", "expected"}`` (paths relative to the ma
 
 **Configurations** (:data:`CONFIGS`): plain ``cadical195`` and ``kissat404``, circuitlab's
 engine unguided, each guidance part alone and all together (from simulation, and all
-parts from the GNN and the hybrid source), native sweeping, and ABC ``cec`` / ``&cec``.
+parts from the GNN and the hybrid source), native sweeping, guided sweeping (the CDCL
+check of what sweeping leaves is guided: priorities alone, and all parts), and ABC
+``cec`` / ``&cec``.
 Each check is one process (``circuitlab lec ... --json`` or ``berkeley-abc``), timed
 whole and killed at the limit, with an optional address-space limit.
 
@@ -61,10 +63,22 @@ CONFIGS: dict[str, list[str]] = {
     "engine+all:gnn": ["--engine", "cdcl", "--guide", "all", "--guide-source", "gnn"],
     "engine+all:hybrid": ["--engine", "cdcl", "--guide", "all", "--guide-source", "hybrid"],
     "sweep": ["--engine", "auto", "--backend", "circuitlab"],
+    "sweep+priorities": ["--engine", "auto", "--guide", "priorities", "--guide-source", "sim"],
+    "sweep+all": ["--engine", "auto", "--guide", "all", "--guide-source", "sim"],
     "abc-cec": [],
     "abc-&cec": [],
 }
-DEFAULT_CONFIGS = ("cadical195", "engine", "engine+phases", "engine+filter", "engine+all", "sweep", "abc-cec")
+DEFAULT_CONFIGS = (
+    "cadical195",
+    "engine",
+    "engine+phases",
+    "engine+priorities",
+    "engine+filter",
+    "engine+all",
+    "sweep",
+    "sweep+priorities",
+    "abc-cec",
+)
 FAMILIES = ("arith", "hard", "lgn", "epfl")
 LGN_MNIST = Path(__file__).resolve().parent / "lec_instances" / "lgn_mnist_dense.aig"  # packaged
 

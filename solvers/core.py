@@ -179,6 +179,7 @@ def check_equivalence(
     engine: str = "auto",
     progress=None,
     sweep_options: dict | None = None,
+    guide_final=None,
     **kw,
 ) -> SolveResult:
     """Combinational equivalence of ``a`` and ``b``: an UNSAT miter means equivalent.
@@ -207,6 +208,14 @@ def check_equivalence(
         progress: with a sweeping engine, called about every 0.1 s with the sweeper's
             counters (the CLI draws its progress line with it).
         sweep_options: options of the sweeper (:data:`~circuitlab.solvers.fraig.SWEEP_OPTIONS`).
+        guide_final: with a sweeping engine, guided sweeping: the outputs that sweeping
+            leaves go to one final check on ``options.backend`` (even for circuitlab's
+            engine, which otherwise runs it inside the sweeper) through
+            ``guide_final(aig, solve, seconds)``, where ``aig`` is the single-output
+            miter left, ``solve(guidance, seconds)`` runs the check with a
+            :class:`Guidance` over ``encode(aig)``'s variables, and ``seconds`` is the time
+            left (None: no limit).  It returns ``solve``'s result
+            (:func:`circuitlab.guided.solve_guided` fits).
     """
     opts = SolveOptions.make(options, **kw)
     if engine not in ENGINES:
@@ -215,10 +224,12 @@ def check_equivalence(
     if engine != "cdcl" and opts.wants_proof:
         engine = "cdcl"  # a DRAT proof must cover the miter's own CNF
     if engine != "cdcl" and guidance is not None:
-        raise SolverOptionError("guidance steers the monolithic check: use engine='cdcl' with it")
+        raise SolverOptionError("guidance steers the monolithic check: use engine='cdcl' with it, or guide_final")
     if engine == "cdcl":
+        if guide_final is not None:
+            raise SolverOptionError("guide_final guides what sweeping leaves: use a sweeping engine with it")
         return _check_monolithic(a, b, opts, guidance, in_perm, out_perm)
-    return _check_swept(a, b, opts, engine, in_perm, out_perm, progress, sweep_options or {})
+    return _check_swept(a, b, opts, engine, in_perm, out_perm, progress, sweep_options or {}, guide_final)
 
 
 def _differing_outputs(a: AIG, b: AIG, inputs: np.ndarray, in_perm, out_perm) -> list[int]:
@@ -253,15 +264,18 @@ def _check_monolithic(a: AIG, b: AIG, opts: SolveOptions, guidance, in_perm, out
     return _run(make, _verifier(a, b, opts.backend, in_perm, out_perm), opts, guidance)
 
 
-def _check_swept(a: AIG, b: AIG, opts: SolveOptions, engine: str, in_perm, out_perm, progress, sweep_options):
+def _check_swept(
+    a: AIG, b: AIG, opts: SolveOptions, engine: str, in_perm, out_perm, progress, sweep_options, guide_final=None
+):
     """Native sweeping (:func:`~circuitlab.solvers.fraig.prove_outputs_zero`), then, for a
-    non-native backend, the final check of what sweeping left with that backend."""
+    non-native backend or guided sweeping, the final check of what sweeping left with
+    that backend."""
     from .fraig import check_options, native_miter, prove_outputs_zero
 
     start = time.monotonic()
     deadline = opts.deadline(start)
     sweep_options = check_options(sweep_options)
-    native_final = get_backend(opts.backend).native and opts.conflicts is None
+    native_final = get_backend(opts.backend).native and opts.conflicts is None and guide_final is None
     if not native_final:
         sweep_options.setdefault("final", 0)  # stop before the unbounded check: the backend does it
 
@@ -287,7 +301,7 @@ def _check_swept(a: AIG, b: AIG, opts: SolveOptions, engine: str, in_perm, out_p
     res.sweep = {"engine": engine, **fr.stats}
     if fr.status == UNKNOWN and fr.reason == "conflicts" and not native_final:
         assert fr.reduced is not None  # the sweeper always returns its miter
-        res = _final_check(fr.reduced, a, b, opts, deadline, in_perm, out_perm, res)
+        res = _final_check(fr.reduced, a, b, opts, deadline, in_perm, out_perm, res, guide_final)
     if res.status == SAT and res.differing_outputs is None:
         assert fr.inputs is not None  # a SAT sweep carries its counterexample
         res.differing_outputs = _differing_outputs(a, b, fr.inputs, in_perm, out_perm)
@@ -298,19 +312,26 @@ def _check_swept(a: AIG, b: AIG, opts: SolveOptions, engine: str, in_perm, out_p
     return res
 
 
-def _final_check(reduced: AIG, a: AIG, b: AIG, opts, deadline, in_perm, out_perm, swept: SolveResult) -> SolveResult:
-    """Decide the outputs sweeping left (their OR) with ``opts.backend``."""
+def _final_check(
+    reduced: AIG, a: AIG, b: AIG, opts, deadline, in_perm, out_perm, swept: SolveResult, guide_final=None
+) -> SolveResult:
+    """Decide the outputs sweeping left (their OR) with ``opts.backend`` (guided by
+    ``guide_final`` when given; see :func:`check_equivalence`)."""
     bld = AIGBuilder()
     ins = [bld.input(n) for n in reduced.input_names]
     bld.output(bld.or_many(bld.add_aig(reduced, ins)), "miter")
+    final = bld.build()
     rest = None if deadline is None else max(0.0, deadline - time.monotonic())
-    final_opts = SolveOptions.make(opts, timeout=rest, engine_option=opts.engine_option)
 
     def make():
-        enc = encode(bld.build(), method=opts.encoding)
+        enc = encode(final, method=opts.encoding)
         return enc.cnf, enc
 
-    res = _run(make, _verifier(a, b, opts.backend, in_perm, out_perm), final_opts, None)
+    def solve(guidance, seconds):
+        final_opts = SolveOptions.make(opts, timeout=seconds, engine_option=opts.engine_option)
+        return _run(make, _verifier(a, b, opts.backend, in_perm, out_perm), final_opts, guidance)
+
+    res = solve(None, rest) if guide_final is None else guide_final(final, solve, rest)
     res.sweep = swept.sweep
     res.stats.solve_time += swept.stats.solve_time
     return res

@@ -134,3 +134,48 @@ def test_hybrid_runs_the_gnn_only_after_ten_times_its_cost(monkeypatch):
     monkeypatch.setattr(guided, "GNN_FIXED_S", 60.0)  # a GNN that cannot pay for itself here
     res, rep = solve_guided(m, ["phases"], "hybrid", 1, search, timeout=60)
     assert res.status == UNSAT and not calls and "GNN skipped" in rep.note
+
+
+def test_guided_sweeping_guides_what_sweeping_leaves():
+    from circuitlab.generators import array_multiplier, wallace_multiplier
+    from circuitlab.solvers import SolverOptionError, check_equivalence
+
+    a, b = array_multiplier(5), wallace_multiplier(5)
+    seen = []
+
+    def guide_final(aig, solve, seconds):
+        g, rep = guided.guidance_for(aig, ["priorities"], source="sim")
+        seen.append((aig.num_outputs, rep.inputs_first))
+        return solve(g, seconds)
+
+    weak = {"rounds": 1, "query_conflicts": 1, "output_conflicts": 1, "bughunt_conflicts": 0}
+    res = check_equivalence(a, b, backend="circuitlab", sweep_options=weak, guide_final=guide_final)
+    assert res.status == UNSAT and seen == [(1, True)] and res.sweep is not None
+    assert res.stats.hooks["priority_decisions"] > 0
+    with pytest.raises(SolverOptionError, match="sweeping engine"):
+        check_equivalence(a, b, engine="cdcl", guide_final=guide_final)
+
+
+def test_cli_guided_sweeping_reports_the_guidance(tmp_path):
+    from circuitlab.aiger import write_aiger
+    from circuitlab.generators import array_multiplier, wallace_multiplier, ripple_adder
+
+    write_aiger(array_multiplier(6), tmp_path / "a.aig")
+    write_aiger(wallace_multiplier(6), tmp_path / "b.aig")
+    r = _cli(
+        "lec",
+        "--guide",
+        "priorities",
+        "--guide-source",
+        "sim",
+        "--json",
+        str(tmp_path / "a.aig"),
+        str(tmp_path / "b.aig"),
+    )
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["verdict"] == "EQUIVALENT" and out["sweep"]["engine"] == "auto" and "guidance" in out
+    assert out["guidance"].get("inputs_first") or "not used" in out["guidance"]["note"]
+    write_aiger(ripple_adder(8), tmp_path / "c.aig")  # sweeping alone proves a circuit against itself
+    r = _cli("lec", "--guided", "--guide-source", "sim", str(tmp_path / "c.aig"), str(tmp_path / "c.aig"))
+    assert r.returncode == 0 and "c guidance: not used" in r.stdout, r.stdout + r.stderr

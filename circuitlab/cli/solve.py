@@ -207,7 +207,9 @@ def lec(
     names; --cex writes it as an AIGER witness of their miter.  With
     --proof/--check-proof (engine cdcl), EQUIVALENT comes with a DRAT proof of the miter's
     CNF (`circuitlab miter A B -o m.aig; circuitlab cnf m.aig -o m.cnf`), checked by dratify.
-    Ctrl-C or --timeout give UNKNOWN (exit 3) with the statistics so far.
+    Ctrl-C or --timeout give UNKNOWN (exit 3) with the statistics so far.  With
+    --guide/--guided, the sweeping engines guide the one CDCL check of what sweeping
+    leaves (guided sweeping); --engine cdcl guides the whole miter.
     """
     import time
 
@@ -217,8 +219,7 @@ def lec(
 
     start = command_start()  # --timeout counts from process start
     parts = _guide_parts(ctx, options, guided, guide)
-    if parts is not None and (engine != "cdcl" and not no_sweep):
-        raise click.BadParameter("guidance steers the monolithic check: add --engine cdcl", param_hint="--guide")
+    swept = engine != "cdcl" and not no_sweep
     opts = SolveOptions(**options)
     sweep_opts = check_options(parse_assignments(sweep_option, "--sweep-option"))
     if cex:
@@ -234,6 +235,16 @@ def lec(
     read_s = time.monotonic() - start
     report = None
     rest = None if opts.timeout is None else max(0.0, opts.timeout - (time.monotonic() - start))
+    reports = []
+
+    def guide_final(aig, solve, seconds):  # guided sweeping: hints for what sweeping left
+        from circuitlab.guided import solve_guided
+
+        assert parts is not None  # only passed on when guidance was asked for
+        res, rep = solve_guided(aig, parts, guide_source, threads, solve, seconds)
+        reports.append(rep)
+        return res
+
     with _SweepProgress(enabled=not as_json) as progress:
 
         def check(guidance, seconds):
@@ -245,11 +256,13 @@ def lec(
                 guidance=guidance,
                 progress=progress.update,
                 sweep_options=sweep_opts,
+                guide_final=guide_final if parts is not None and swept else None,
             )
 
         try:
-            if parts is None:
+            if parts is None or swept:
                 res = check(None, rest)
+                report = reports[-1] if reports else None
             else:  # guidance over the miter that check_equivalence solves
                 from circuitlab.guided import solve_guided
                 from circuitlab.miter import miter
@@ -268,9 +281,13 @@ def lec(
         write_witness(cex, res.inputs, [0])
     out["time_s"] = round(time.monotonic() - start, 6)  # the whole command, start-up included
     out["phases"] = {"read_s": round(read_s, 6), "check_s": round(check_s, 6), "search_s": search_s}
+    unused = None
     if report is not None:
         report.engine = res.stats.hooks or {}
         out["guidance"] = report.to_json()
+    elif parts is not None:  # guided sweeping that the sweep decided alone
+        unused = "c guidance: not used: sweeping decided the check before any final CDCL check"
+        out["guidance"] = {"source": guide_source, "parts": parts, "note": unused[len("c guidance: ") :]}
     if res.status == SAT:
         names = [nm or f"o{k}" for k, nm in enumerate(ca.output_names)]
         out["counterexample"] = bits(res.inputs)
@@ -289,6 +306,8 @@ def lec(
             click.echo(line)
         if report is not None:
             click.echo(report.comment_line())
+        elif unused is not None:
+            click.echo(unused)
     sys.exit(code)
 
 
