@@ -158,7 +158,7 @@ def test_guided_sweeping_guides_what_sweeping_leaves():
 
 def test_cli_guided_sweeping_reports_the_guidance(tmp_path):
     from circuitlab.aiger import write_aiger
-    from circuitlab.generators import array_multiplier, wallace_multiplier, ripple_adder
+    from circuitlab.generators import array_multiplier, ripple_adder, wallace_multiplier
 
     write_aiger(array_multiplier(6), tmp_path / "a.aig")
     write_aiger(wallace_multiplier(6), tmp_path / "b.aig")
