@@ -239,7 +239,10 @@ def _wrong(row: dict | None) -> bool:
 
 
 def _solved_time(row: dict | None) -> float | None:
-    return row["seconds"] if row is not None and row["verdict"] == row["expected"] else None
+    """Seconds of a right answer within the row's limit, or None."""
+    if row is None or row["verdict"] != row["expected"]:
+        return None
+    return None if row["seconds"] > row.get("timeout", float("inf")) else row["seconds"]
 
 
 def _cell(row: dict | None) -> str:

@@ -351,8 +351,12 @@ def _run_dask(todo, timeout, memory_mb, scheduler, record) -> None:
 
 
 # ---------------------------------------------------------------------------- the report
-def solved_time(row: dict | None) -> float | None:
-    return row["seconds"] if row is not None and row["verdict"] == row["expected"] else None
+def solved_time(row: dict | None, timeout: float | None = None) -> float | None:
+    """Seconds of a right answer, or None; an answer after ``timeout`` (a process that
+    finished inside the kill grace) does not count."""
+    if row is None or row["verdict"] != row["expected"]:
+        return None
+    return None if timeout is not None and row["seconds"] > timeout else row["seconds"]
 
 
 def is_wrong(row: dict | None) -> bool:
@@ -360,7 +364,7 @@ def is_wrong(row: dict | None) -> bool:
 
 
 def par2(rows: list[dict | None], timeout: float) -> float:
-    times = [solved_time(r) for r in rows]
+    times = [solved_time(r, timeout) for r in rows]
     return sum(2 * timeout if t is None else t for t in times) / max(1, len(times))
 
 
@@ -381,7 +385,10 @@ def report(instances: list[Instance], configs: list[str], done: dict, timeout: f
         cells = []
         for f in families:
             rows = [done.get((i.name, c)) for i in instances if i.family == f]
-            cells += [f"{sum(solved_time(r) is not None for r in rows)}/{len(rows)}", f"{par2(rows, timeout):.2f}"]
+            cells += [
+                f"{sum(solved_time(r, timeout) is not None for r in rows)}/{len(rows)}",
+                f"{par2(rows, timeout):.2f}",
+            ]
         rows = [done.get((i.name, c)) for i in instances]
         lines.append(f"| {c} | " + " | ".join(cells) + f" | {par2(rows, timeout):.2f} | {sum(map(is_wrong, rows))} |")
     lines += _ablation(instances, configs, done, timeout)
@@ -413,7 +420,9 @@ def _ablation(instances, configs, done, timeout) -> list[str]:
 
 
 def cactus(instances, configs, done, timeout: float, path: Path) -> None:
-    series = {c: [t for i in instances if (t := solved_time(done.get((i.name, c)))) is not None] for c in configs}
+    series = {
+        c: [t for i in instances if (t := solved_time(done.get((i.name, c)), timeout)) is not None] for c in configs
+    }
     cactus_plot(series, f"LEC suite ({len(instances)} instances), {timeout:g} s limit", path)
 
 
