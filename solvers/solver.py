@@ -45,6 +45,8 @@ from .result import SAT, UNKNOWN, UNSAT, SolveResult, SolveStats
 from .watchdog import run_in_child
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # both stop a search with UNKNOWN, "interrupted"
+_ABANDONED: list = []  # pysat solvers left by a long jump (see Solver.close): never freed
+
 # engine statistics of the guidance hooks (circuitlab backend)
 HOOK_STATS = ("phase_decisions", "phases_followed", "priority_decisions", "filter_kept", "filter_dropped")
 
@@ -161,7 +163,14 @@ class Solver:
 
     def close(self) -> None:
         if self._pysat is not None:
-            if not self._jumped_out:  # see _search: freeing such a solver can crash; leave it to exit
+            if self._jumped_out:
+                # pysat's SIGINT handler left the C++ search by a long jump: freeing that
+                # solver can crash (CI saw a segfault).  Dropping the last reference would
+                # run pysat's __del__, which frees it, so the object is kept and its
+                # delete() made a no-op: the native solver is leaked, never freed.
+                self._pysat.delete = lambda: None
+                _ABANDONED.append(self._pysat)
+            else:
                 self._pysat.delete()
             self._pysat = None
 
