@@ -14,7 +14,7 @@ import click
 
 from circuitlab import __version__
 
-from .runner import run_command
+from .runner import keep_memory_reserve, run_command
 
 #: command name -> (module in this package, attribute); the modules' ``COMMANDS`` lists
 #: are the source of truth, and a test keeps this table in step with them.
@@ -70,6 +70,7 @@ def cli(max_memory_mb):
 
         limit = int(max_memory_mb * 2**20)
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+        keep_memory_reserve()
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ command like Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -36,7 +37,28 @@ def run_command(group: click.Group, argv: list[str] | None) -> int:
             signal.signal(signal.SIGINT, old_int)
 
 
+_OUT_OF_MEMORY = b"circuitlab: error: out of memory (raise --max-memory-mb, or give the machine more)\n"
+_reserve: list[bytearray] = []
+
+
+def keep_memory_reserve(nbytes: int = 4 << 20) -> None:
+    """Hold ``nbytes`` back (under ``--max-memory-mb``) so that reporting running out of
+    memory never needs memory; :func:`_run` frees it before it reports."""
+    _reserve[:] = [bytearray(nbytes)]
+
+
 def _run(group: click.Group, argv: list[str] | None) -> int:
+    try:
+        return _run_guarded(group, argv)
+    except MemoryError:
+        pass  # leaving the except clause frees the traceback, and with it the frames that held the memory
+    _reserve.clear()
+    with contextlib.suppress(OSError):
+        os.write(2, _OUT_OF_MEMORY)  # no allocation: a pre-encoded line straight to the descriptor
+    return EXIT_USER_ERROR
+
+
+def _run_guarded(group: click.Group, argv: list[str] | None) -> int:
     try:
         group.main(args=argv, prog_name="circuitlab", standalone_mode=False)
     except click.exceptions.Exit as e:
@@ -56,8 +78,7 @@ def _run(group: click.Group, argv: list[str] | None) -> int:
         click.echo(f"circuitlab: error: {e}", err=True)
         return EXIT_USER_ERROR
     except MemoryError:
-        click.echo("circuitlab: error: out of memory (raise --max-memory-mb, or give the machine more)", err=True)
-        return EXIT_USER_ERROR
+        raise  # reported by _run once the frames are gone
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0
     except Exception as e:  # noqa: BLE001 - every other exception is a bug, reported as one
