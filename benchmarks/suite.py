@@ -65,6 +65,8 @@ CONFIGS: dict[str, list[str]] = {
     "sweep": ["--engine", "auto", "--backend", "circuitlab"],
     "sweep+priorities": ["--engine", "auto", "--guide", "priorities", "--guide-source", "sim"],
     "sweep+all": ["--engine", "auto", "--guide", "all", "--guide-source", "sim"],
+    "sweep+order:gnn": ["--engine", "auto", "--guide", "order", "--guide-source", "gnn"],
+    "sweep+order:hybrid": ["--engine", "auto", "--guide", "order", "--guide-source", "hybrid"],
     "abc-cec": [],
     "abc-&cec": [],
 }
@@ -236,6 +238,8 @@ def run_check(inst: Instance, config: str, timeout: float, memory_mb: float | No
     else:
         verdict, details = circuitlab_verdict(run.returncode, run.stdout)
     row.update(verdict=verdict, seconds=round(run.seconds, 4), guidance=details.get("guidance"))
+    if details.get("sweep_guidance"):  # the order part: candidates deferred, GNN time
+        row["sweep_guidance"] = details["sweep_guidance"]
     if verdict == ERROR:
         row["error"] = (run.stderr or run.stdout).strip()[-300:]
     return row

@@ -33,7 +33,17 @@ The solver layer only ever receives plain arrays.
 * ``filter``: a learned clause whose literals are usually true under random inputs is
   nearly implied by the circuit and rarely propagates; the weight of literal ``l`` is
   ``FILTER_SCALE * (1/2 - P(l))``, so the engine's reduction ranks such clauses lower
-  and drops them first (CASCAD's probability-guided clause filtering).
+  and drops them first (CASCAD's probability-guided clause filtering);
+* ``order`` (``lec`` with a sweeping engine; :func:`sweep_guided`): the candidate pairs
+  of SAT sweeping, nodes whose simulation signatures agree, are scored by their
+  predicted probability of differing, ``P(u=1) P(v'=0 | u=1) + P(u=0) P(v'=1 | u=0)``
+  (``v'`` is ``v`` with the pair's polarity; a pair with the constant scores
+  ``P(v' = 1)``).  A pair that scores at least :data:`DEFER_MIN` is deferred: the first
+  sweeping round skips its query, so likely merges are proved first with the small
+  budget, and the later rounds (grown budgets, reduced miter) try the rest.  Simulation
+  scores every candidate 0, since candidates agree on all its patterns: only the GNN can
+  call a pair unlikely.  ``hybrid`` asks the GNN only about the gates simulation saw at
+  one value (candidates of the constant), ``gnn`` about every pair.
 """
 
 from __future__ import annotations
@@ -51,12 +61,15 @@ from .sim import signal_probabilities
 
 if TYPE_CHECKING:
     from circuitlab.solvers import Guidance, SolveResult
+    from circuitlab.solvers.fraig import FraigResult
 
-PARTS = ("phases", "priorities", "filter")
+PARTS = ("phases", "priorities", "filter")  # hints of a CDCL search
+SWEEP_PARTS = ("order",)  # guidance of SAT sweeping (lec with a sweeping engine)
 SOURCES = ("hybrid", "sim", "gnn")
 FILTER_SCALE = 4.0  # filter scores then move a clause's rank by up to 2 LBD units
 INPUT_FIRST_MAX = 20  # inputs-first search up to 2^20 input assignments
 WHOLE_SEARCH = 2_000_000_000  # priority_window: decisions follow the priorities throughout
+DEFER_MIN = 0.5  # order: a candidate pair the probabilities call more likely to differ than not waits
 
 
 class GuidanceError(CircuitlabError, ValueError):
@@ -76,6 +89,8 @@ class GuideReport:
     prioritized: int = 0
     inputs_first: bool = False  # priorities put the inputs first for the whole search
     filter_literals: int = 0
+    candidates: int = 0  # order: candidate pairs scored
+    deferred: int = 0  # order: of them, deferred past the first sweeping round
     engine: dict = field(default_factory=dict)  # what the engine's hooks did (filled after solving)
     note: str = ""  # e.g. why the GNN was skipped
 
@@ -102,16 +117,32 @@ class GuideReport:
             f"(GNN {self.gnn_seconds:.3f} s){did}{note}"
         )
 
+    def order_line(self) -> str:
+        """The ``order`` part's comment line (GNN-ordered sweeping)."""
+        done = self.engine.get("deferred", 0) if self.engine else 0
+        note = f"; {self.note}" if self.note else ""
+        return (
+            f"c sweep order: from {self.source}, {self.deferred} of {self.candidates} candidates deferred "
+            f"({done} skipped in the first round), GNN {self.gnn_seconds:.3f} s{note}"
+        )
 
-def parse_parts(text: str | Iterable[str]) -> list[str]:
-    """``"phases,filter"`` -> ``["phases", "filter"]`` (checked; ``all`` means every part)."""
+
+def parse_parts(text: str | Iterable[str], sweeping: bool = False) -> list[str]:
+    """``"phases,filter"`` -> ``["phases", "filter"]`` (checked; ``all`` means every part).
+
+    ``sweeping``: the check sweeps (``lec`` with a sweeping engine), so ``order`` is
+    allowed and part of ``all``.
+    """
+    known = PARTS + SWEEP_PARTS if sweeping else PARTS
     items = [t.strip() for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
     if items == ["all"]:
-        return list(PARTS)
-    bad = [t for t in items if t not in PARTS]
+        return list(known)
+    if not sweeping and any(t in SWEEP_PARTS for t in items):
+        raise GuidanceError("--guide order guides SAT sweeping: use it with lec and a sweeping --engine (auto, sweep)")
+    bad = [t for t in items if t not in known]
     if bad or not items:
-        raise GuidanceError(f"--guide takes a comma-separated subset of {', '.join(PARTS)} (or all), got {text!r}")
-    return [p for p in PARTS if p in items]
+        raise GuidanceError(f"--guide takes a comma-separated subset of {', '.join(known)} (or all), got {text!r}")
+    return [p for p in known if p in items]
 
 
 def probabilities(
@@ -203,7 +234,7 @@ def _guidance(aig: AIG, parts: list[str], p: np.ndarray, rep: GuideReport) -> tu
 
 def required_features(parts: Iterable[str]) -> list[str]:
     """Backend features the guidance parts need (checked before any model runs)."""
-    return [{"phases": "phases", "priorities": "priorities", "filter": "filter"}[p] for p in parts]
+    return [{"phases": "phases", "priorities": "priorities", "filter": "filter"}[p] for p in parts if p in PARTS]
 
 
 # The GNN's cost, estimated before running it: importing torch and loading the model,
@@ -268,3 +299,114 @@ def solve_guided(
     g, rep = _guidance(aig, parts, p, rep)
     rep.note = f"GNN run after {first:.0f} s of search without an answer; search restarted with its hints"
     return solve(g, rest()), rep
+
+
+# ---------------------------------------------------------------------------- GNN-ordered sweeping
+def sweep_candidates(aig: AIG, patterns: int = 4096, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs of sweeping ``aig``: ``(v, u, pol)``, ``[K]`` each.
+
+    Gate ``v`` agrees with the earlier variable ``u`` (0: the constant) on ``patterns``
+    random patterns, up to complement ``pol`` (v == u XOR pol on every pattern).
+    """
+    from circuitlab.sim import random_patterns, simulate
+    from circuitlab.solvers.sweep import signature_classes
+
+    words = max(1, -(-patterns // 64))
+    values = simulate(aig, random_patterns(aig.num_inputs + aig.num_latches, words, seed))  # [M + 1, W]
+    rep, flip = signature_classes(values)  # [M + 1], [M + 1]
+    v = np.arange(aig.first_and_var, aig.max_var + 1)
+    v = v[rep[v] != v]
+    u = rep[v]
+    return v, u, (flip[v] ^ flip[u]).astype(np.int64)
+
+
+def sweep_deferrals(
+    aig: AIG, source: str = "hybrid", threads: int = 1, patterns: int = 4096, seed: int = 0
+) -> tuple[np.ndarray, GuideReport]:
+    """``[M + 1]`` int8 flags of the candidates to defer (the ``order`` part), and a report.
+
+    See the module docstring for the score; ``sim`` defers nothing.
+    """
+    if source not in SOURCES:
+        raise GuidanceError(f"--guide-source must be one of {', '.join(SOURCES)}, got {source!r}")
+    t0 = time.monotonic()
+    rep = GuideReport(source=source, parts=["order"])
+    flags = np.zeros(aig.max_var + 1, dtype=np.int8)
+    if source == "sim":
+        rep.note = "simulation defers no candidate: every candidate agrees on all its patterns"
+        return flags, rep
+    v, u, pol = sweep_candidates(aig, patterns, seed)
+    rep.candidates = len(v)
+    if source == "hybrid":  # only the candidates of the constant: a condition simulation never saw
+        keep = u == 0
+        v, u, pol = v[keep], u[keep], pol[keep]
+    if not len(v):
+        rep.note = "no candidate to score: the GNN was not needed"
+        rep.seconds = time.monotonic() - t0
+        return flags, rep
+    score = np.zeros(len(v))
+    const = u == 0
+    pairs = np.concatenate([np.stack([u[~const], v[~const], np.full((~const).sum(), b)], 1) for b in (0, 1)]).astype(
+        np.int64
+    )  # [2K', 3]
+    g0 = time.monotonic()
+    from circuitlab.gnn import predict  # torch only when the GNN is asked for
+
+    pred = predict(aig, pairs=pairs if len(pairs) else None, threads=threads)
+    rep.gnn_seconds += time.monotonic() - g0
+    rep.gnn_vars = len(v)
+    p = np.asarray(pred.signal, dtype=np.float64)  # [M + 1]
+    score[const] = np.where(pol[const] == 1, 1.0 - p[v[const]], p[v[const]])  # P(v' = 1), v' = v XOR pol
+    if len(pairs):
+        k = (~const).sum()
+        c0, c1 = pred.cond[:k], pred.cond[k:]  # P(v = 1 | u = 0), P(v = 1 | u = 1)
+        pp = pol[~const] == 1
+        q0, q1 = np.where(pp, 1.0 - c0, c0), np.where(pp, 1.0 - c1, c1)  # P(v' = 1 | u = b)
+        pu = p[u[~const]]
+        score[~const] = pu * (1.0 - q1) + (1.0 - pu) * q0
+    defer = v[score >= DEFER_MIN]
+    flags[defer] = 1
+    rep.deferred = len(defer)
+    rep.seconds = time.monotonic() - t0
+    return flags, rep
+
+
+def sweep_guided(
+    aig: AIG,
+    source: str,
+    threads: int,
+    run: Callable[[np.ndarray | None, float | None], FraigResult],
+    deadline: float | None,
+) -> tuple[FraigResult, GuideReport]:
+    """Sweep ``aig`` (a per-output miter) with the ``order`` part; ``run(deferred,
+    deadline)`` sweeps it (``check_equivalence``'s ``guide_sweep`` hands it over).
+
+    As in :func:`solve_guided`, the GNN may cost at most ``GNN_SHARE`` of the search:
+    with ``hybrid`` the sweep first runs unguided for ten times the GNN's estimated cost,
+    and only a sweep still running then is restarted with the deferrals.
+    """
+    if source == "sim" or source not in SOURCES:
+        flags, rep = sweep_deferrals(aig, source, threads)
+        return run(None, deadline), rep
+    if source == "hybrid":
+        from circuitlab.solvers import UNKNOWN
+
+        est = gnn_cost_estimate(aig)
+        first = time.monotonic() + est / GNN_SHARE
+        res = run(None, first if deadline is None else min(first, deadline))
+        # only a sweep that the slice's end stopped runs again (not one that answered, was
+        # interrupted, or finished its rounds and left the outputs to the final check)
+        if res.status != UNKNOWN or res.reason != "timeout" or (deadline is not None and time.monotonic() >= deadline):
+            rep = GuideReport(source=source, parts=["order"])
+            rep.note = (
+                f"GNN skipped: the sweep ended within {est / GNN_SHARE:.0f} s, "
+                f"ten times the GNN's estimated {est:.1f} s"
+            )
+            return res, rep
+        flags, rep = sweep_deferrals(aig, source, threads)
+        rep.note = (
+            f"GNN run after {est / GNN_SHARE:.0f} s of sweeping without an answer; sweep restarted with its order"
+        )
+        return run(flags if rep.deferred else None, deadline), rep
+    flags, rep = sweep_deferrals(aig, source, threads)
+    return run(flags if rep.deferred else None, deadline), rep

@@ -180,6 +180,7 @@ def check_equivalence(
     progress=None,
     sweep_options: dict | None = None,
     guide_final=None,
+    guide_sweep=None,
     **kw,
 ) -> SolveResult:
     """Combinational equivalence of ``a`` and ``b``: an UNSAT miter means equivalent.
@@ -216,6 +217,12 @@ def check_equivalence(
             :class:`Guidance` over ``encode(aig)``'s variables, and ``seconds`` is the time
             left (None: no limit).  It returns ``solve``'s result
             (:func:`circuitlab.guided.solve_guided` fits).
+        guide_sweep: with a sweeping engine, GNN-ordered sweeping: called as
+            ``guide_sweep(miter, run, deadline)`` with the per-output miter; ``run(deferred,
+            deadline)`` sweeps it (``deferred``: ``[M + 1]`` flags of candidates left out
+            of the first round, or None) and returns its
+            :class:`~circuitlab.solvers.fraig.FraigResult`, which ``guide_sweep``
+            returns (:func:`circuitlab.guided.sweep_guided` fits).
     """
     opts = SolveOptions.make(options, **kw)
     if engine not in ENGINES:
@@ -226,10 +233,10 @@ def check_equivalence(
     if engine != "cdcl" and guidance is not None:
         raise SolverOptionError("guidance steers the monolithic check: use engine='cdcl' with it, or guide_final")
     if engine == "cdcl":
-        if guide_final is not None:
-            raise SolverOptionError("guide_final guides what sweeping leaves: use a sweeping engine with it")
+        if guide_final is not None or guide_sweep is not None:
+            raise SolverOptionError("guide_final and guide_sweep guide sweeping: use a sweeping engine with them")
         return _check_monolithic(a, b, opts, guidance, in_perm, out_perm)
-    return _check_swept(a, b, opts, engine, in_perm, out_perm, progress, sweep_options or {}, guide_final)
+    return _check_swept(a, b, opts, engine, in_perm, out_perm, progress, sweep_options or {}, guide_final, guide_sweep)
 
 
 def _differing_outputs(a: AIG, b: AIG, inputs: np.ndarray, in_perm, out_perm) -> list[int]:
@@ -265,7 +272,16 @@ def _check_monolithic(a: AIG, b: AIG, opts: SolveOptions, guidance, in_perm, out
 
 
 def _check_swept(
-    a: AIG, b: AIG, opts: SolveOptions, engine: str, in_perm, out_perm, progress, sweep_options, guide_final=None
+    a: AIG,
+    b: AIG,
+    opts: SolveOptions,
+    engine: str,
+    in_perm,
+    out_perm,
+    progress,
+    sweep_options,
+    guide_final=None,
+    guide_sweep=None,
 ):
     """Native sweeping (:func:`~circuitlab.solvers.fraig.prove_outputs_zero`), then, for a
     non-native backend or guided sweeping, the final check of what sweeping left with
@@ -282,9 +298,19 @@ def _check_swept(
     def swept():
         m = native_miter(a, b, in_perm, out_perm)
         engine_opts = opts.engine_options() if get_backend(opts.backend).native else {}
-        return prove_outputs_zero(
-            m, mode=engine, deadline=deadline, options=sweep_options, engine_options=engine_opts, progress=progress
-        )
+
+        def run(deferred, until):
+            return prove_outputs_zero(
+                m,
+                mode=engine,
+                deadline=until,
+                options=sweep_options,
+                engine_options=engine_opts,
+                progress=progress,
+                deferred=deferred,
+            )
+
+        return run(None, deadline) if guide_sweep is None else guide_sweep(m, run, deadline)
 
     if opts.memory_mb is None:
         fr = swept()

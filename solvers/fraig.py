@@ -162,6 +162,7 @@ def prove_outputs_zero(
     options: Mapping[str, int] | None = None,
     engine_options: Mapping[str, int] | None = None,
     progress: Callable[[dict], None] | None = None,
+    deferred: np.ndarray | None = None,
 ) -> FraigResult:
     """Prove every output of the combinational ``aig`` constant 0, or find inputs that set one.
 
@@ -171,11 +172,19 @@ def prove_outputs_zero(
         options: sweeping options (:data:`SWEEP_OPTIONS`), e.g. ``{"query_conflicts": 50}``.
         engine_options: options of the CDCL engine behind every query.
         progress: called about every 0.1 s with the sweeper's counters.
+        deferred: ``[M + 1]`` flags over ``aig``'s variables (guided sweeping, see
+            :func:`circuitlab.guided.sweep_deferrals`): a flagged candidate is not queried
+            in the first sweeping round, only in later ones; ``stats["deferred"]`` counts them.
     """
     if mode not in MODES:
         raise SolverOptionError(f"unknown sweeping mode {mode!r}; choose from {', '.join(MODES)}")
     opts = {**(options or {}), "mode": MODES[mode]}
     sw = _sweeper(aig, opts, engine_options or {})
+    if deferred is not None:
+        flags = np.asarray(deferred).reshape(-1)
+        if len(flags) != aig.max_var + 1:
+            raise SolverOptionError(f"deferred needs one flag per variable ({aig.max_var + 1}), got {len(flags)}")
+        sw.set_deferred(flags.astype(np.int8))
     seconds = -1.0 if deadline is None else max(0.0, deadline - time.monotonic())
     status, interrupted = _run_in_thread(sw, lambda: sw.run(seconds), progress)
     res = FraigResult(status=status, reduced=_reduced(sw, aig), stats=_stats(sw))

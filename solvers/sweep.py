@@ -89,6 +89,16 @@ class _Classes:
         self._rebuild()
 
 
+def signature_classes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate classes of simulated ``values`` ``[V, W]``: ``(rep, flip)``, ``[V]`` each.
+
+    ``rep[v]`` is the lowest variable whose signature equals ``v``'s up to complement;
+    ``v == rep[v] XOR (flip[v] ^ flip[rep[v]])`` on every pattern (up to hash collisions).
+    """
+    c = _Classes(values)
+    return c.rep, c.flip
+
+
 def sweep(
     aig: AIG,
     *,

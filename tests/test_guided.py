@@ -19,6 +19,10 @@ from helpers import EXAMPLES
 def test_parse_parts():
     assert parse_parts("filter,phases") == ["phases", "filter"]
     assert parse_parts("all") == ["phases", "priorities", "filter"]
+    assert parse_parts("all", sweeping=True) == ["phases", "priorities", "filter", "order"]
+    assert parse_parts("order,phases", sweeping=True) == ["phases", "order"]
+    with pytest.raises(GuidanceError, match="order guides SAT sweeping"):
+        parse_parts("order")
     for bad in ("", "nope", "phases,nope"):
         with pytest.raises(GuidanceError, match="--guide"):
             parse_parts(bad)
@@ -179,3 +183,113 @@ def test_cli_guided_sweeping_reports_the_guidance(tmp_path):
     write_aiger(ripple_adder(8), tmp_path / "c.aig")  # sweeping alone proves a circuit against itself
     r = _cli("lec", "--guided", "--guide-source", "sim", str(tmp_path / "c.aig"), str(tmp_path / "c.aig"))
     assert r.returncode == 0 and "c guidance: not used" in r.stdout, r.stdout + r.stderr
+
+
+def test_sweep_order_scores_only_candidates_and_defers_what_the_gnn_calls_unlikely(monkeypatch):
+    from circuitlab.generators import array_multiplier, wallace_multiplier
+    from circuitlab.gnn import inference
+    from circuitlab.guided import DEFER_MIN, sweep_candidates, sweep_deferrals
+
+    m = miter(array_multiplier(4), wallace_multiplier(4))
+    v, u, pol = sweep_candidates(m)
+    assert len(v) and (u < v).all() and (u == 0).any() and (u > 0).any()
+    flags, rep = sweep_deferrals(m, "sim")
+    assert not flags.any() and rep.gnn_seconds == 0 and "simulation defers" in rep.note
+    flags, rep = sweep_deferrals(m, "gnn")
+    assert rep.candidates == len(v) and rep.deferred == int(flags.sum()) and rep.gnn_seconds > 0
+    assert set(np.flatnonzero(flags)) <= set(v.tolist())  # only candidates are ever deferred
+    real = inference.predict
+
+    def inverse(aig, pairs=None, **kw):  # a model sure that v = NOT u in every pair, and every gate 1/2
+        pred = real(aig, pairs, **kw)
+        pred.signal[:] = 0.5
+        pred.cond[:] = np.where(pred.pairs[:, 2] == 1, 0.0, 1.0)
+        return pred
+
+    monkeypatch.setattr("circuitlab.gnn.predict", inverse)
+    flags, rep = sweep_deferrals(m, "gnn")
+    # scores: 1 for a pair of equal polarity, 0 for a complemented one, 1/2 for the constant's candidates
+    assert DEFER_MIN <= 0.5
+    assert sorted(np.flatnonzero(flags)) == sorted(v[(pol == 0) | (u == 0)].tolist())
+    flags, rep = sweep_deferrals(m, "hybrid")
+    assert set(np.flatnonzero(flags)) <= set(v[u == 0].tolist())  # hybrid asks only about the constant's candidates
+
+
+@pytest.mark.parametrize("pair, want", [("i2c_dc2", UNSAT), ("i2c_bug", SAT)])
+def test_deferring_candidates_never_changes_a_verdict(pair, want):
+    from circuitlab.solvers import SolverOptionError
+    from circuitlab.solvers.core import match_interfaces
+    from circuitlab.solvers.fraig import native_miter, prove_outputs_zero
+
+    a, b = read_aiger(EXAMPLES / "i2c.aig"), read_aiger(EXAMPLES / f"{pair}.aig")
+    m = native_miter(a, b, *match_interfaces(a, b))
+    plain = prove_outputs_zero(m)
+    every = np.ones(m.max_var + 1, dtype=np.int8)
+    weak_outputs = {"bughunt_conflicts": 0, "output_conflicts": 1}  # the outputs wait for the sweep
+    deferred = prove_outputs_zero(m, deferred=every, options=weak_outputs)
+    assert plain.status == deferred.status == want and plain.stats["deferred"] == 0
+    if want == UNSAT:
+        assert deferred.stats["deferred"] > 0 and deferred.stats["rounds"] >= 2  # proved in the later rounds
+    with pytest.raises(SolverOptionError, match="one flag per variable"):
+        prove_outputs_zero(m, deferred=every[:-1])
+
+
+def test_guide_sweep_reaches_the_sweeper_and_needs_a_sweeping_engine():
+    from circuitlab.solvers import SolverOptionError, check_equivalence
+
+    a, b = read_aiger(EXAMPLES / "i2c.aig"), read_aiger(EXAMPLES / "i2c_dc2.aig")
+    seen = []
+
+    def guide_sweep(m, run, deadline):
+        seen.append(m.num_outputs)
+        return run(np.ones(m.max_var + 1, dtype=np.int8), deadline)
+
+    weak_outputs = {"bughunt_conflicts": 0, "output_conflicts": 1}
+    res = check_equivalence(a, b, backend="circuitlab", sweep_options=weak_outputs, guide_sweep=guide_sweep)
+    assert res.status == UNSAT and seen == [a.num_outputs] and res.sweep["deferred"] > 0
+    with pytest.raises(SolverOptionError, match="sweeping engine"):
+        check_equivalence(a, b, engine="cdcl", guide_sweep=guide_sweep)
+
+
+def test_cli_sweep_order_reports_and_is_refused_without_sweeping(tmp_path):
+    a, b = str(EXAMPLES / "i2c.aig"), str(EXAMPLES / "i2c_bug.aig")
+    r = _cli("lec", "--guide", "order", "--guide-source", "gnn", "--json", a, b)
+    assert r.returncode == 1, r.stderr
+    out = json.loads(r.stdout)
+    assert out["sweep_guidance"]["parts"] == ["order"] and out["sweep_guidance"]["candidates"] >= 0
+    assert "guidance" not in out  # no CDCL hints were asked for
+    r = _cli("lec", "--guide", "order", "--guide-source", "sim", a, str(EXAMPLES / "i2c_dc2.aig"))
+    assert r.returncode == 0 and "c sweep order: from sim" in r.stdout, r.stdout + r.stderr
+    for cmd in (["lec", "--engine", "cdcl", "--guide", "order", a, b], ["solve", "--guide", "order", a]):
+        r = _cli(*cmd)
+        assert r.returncode == 2 and "order guides SAT sweeping" in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_hybrid_sweep_order_runs_the_gnn_only_for_a_sweep_still_running(monkeypatch):
+    from circuitlab.generators import array_multiplier, wallace_multiplier
+    from circuitlab.solvers import check_equivalence
+
+    calls, reports = [], []
+
+    def fake_deferrals(aig, source, threads=1, patterns=4096, seed=0):
+        calls.append(source)
+        flags = np.zeros(aig.max_var + 1, dtype=np.int8)
+        flags[aig.max_var] = 1  # one deferral, so the restarted sweep takes it
+        return flags, guided.GuideReport(source=source, parts=["order"], deferred=1)
+
+    def guide_sweep(m, run, deadline):
+        res, rep = guided.sweep_guided(m, "hybrid", 1, run, deadline)
+        reports.append(rep)
+        return res
+
+    monkeypatch.setattr(guided, "sweep_deferrals", fake_deferrals)
+    monkeypatch.setattr(guided, "GNN_PER_LEVEL_S", 0.0)
+    monkeypatch.setattr(guided, "GNN_PER_NODE_S", 0.0)
+    a, b = array_multiplier(6), wallace_multiplier(6)  # the sweep takes well over 10 ms
+    for fixed, ran in ((0.001, True), (60.0, False)):
+        calls.clear()
+        monkeypatch.setattr(guided, "GNN_FIXED_S", fixed)
+        res = check_equivalence(a, b, backend="circuitlab", timeout=60, guide_sweep=guide_sweep)
+        assert res.status == UNSAT and bool(calls) == ran
+        assert ("GNN run after" if ran else "GNN skipped") in reports[-1].note

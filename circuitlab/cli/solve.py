@@ -42,20 +42,25 @@ def _guide_options(command):
         help="Where the probabilities come from: simulation, the GNN, or simulation with the GNN for rare gates.",
     )(command)
     command = click.option(
-        "--guide", "guide", default=None, metavar="PARTS", help="Guidance parts: phases, priorities, filter (or all)."
+        "--guide",
+        "guide",
+        default=None,
+        metavar="PARTS",
+        help="Guidance parts: phases, priorities, filter; lec with sweeping also order (or all).",
     )(command)
     return click.option("--guided", is_flag=True, help="Guide the search with every part (--guide all).")(command)
 
 
-def _guide_parts(ctx, options: dict, guided: bool, guide: str | None) -> list[str] | None:
+def _guide_parts(ctx, options: dict, guided: bool, guide: str | None, sweeping: bool = False) -> list[str] | None:
     """The requested guidance parts (None: unguided).  Without --backend, guidance picks
-    circuitlab's engine; a backend lacking a part is refused before any model runs."""
+    circuitlab's engine; a backend lacking a part is refused before any model runs.
+    ``sweeping``: lec with a sweeping engine, where ``order`` is a part too."""
     if not guided and guide is None:
         return None
     from circuitlab.guided import parse_parts, required_features
     from circuitlab.solvers import get_backend
 
-    parts = parse_parts(guide if guide is not None else "all")
+    parts = parse_parts(guide if guide is not None else "all", sweeping=sweeping)
     if ctx.get_parameter_source("backend") == click.core.ParameterSource.DEFAULT:
         options["backend"] = "circuitlab"
     for feature in required_features(parts):
@@ -209,7 +214,9 @@ def lec(
     CNF (`circuitlab miter A B -o m.aig; circuitlab cnf m.aig -o m.cnf`), checked by dratify.
     Ctrl-C or --timeout give UNKNOWN (exit 3) with the statistics so far.  With
     --guide/--guided, the sweeping engines guide the one CDCL check of what sweeping
-    leaves (guided sweeping); --engine cdcl guides the whole miter.
+    leaves (guided sweeping) and, with the order part, defer the candidate pairs the
+    probabilities call unlikely past the first sweeping round; --engine cdcl guides the
+    whole miter.
     """
     import time
 
@@ -218,8 +225,11 @@ def lec(
     from circuitlab.solvers.fraig import check_options
 
     start = command_start()  # --timeout counts from process start
-    parts = _guide_parts(ctx, options, guided, guide)
     swept = engine != "cdcl" and not no_sweep
+    parts = _guide_parts(ctx, options, guided, guide, sweeping=swept)
+    order = parts is not None and "order" in parts  # GNN-ordered sweeping
+    if parts is not None:
+        parts = [p for p in parts if p != "order"] or None  # the hints of a CDCL check
     opts = SolveOptions(**options)
     sweep_opts = check_options(parse_assignments(sweep_option, "--sweep-option"))
     if cex:
@@ -245,6 +255,15 @@ def lec(
         reports.append(rep)
         return res
 
+    order_reports = []
+
+    def guide_sweep(aig, run, deadline):  # the order part: candidates deferred past the first round
+        from circuitlab.guided import sweep_guided
+
+        res, rep = sweep_guided(aig, guide_source, threads, run, deadline)
+        order_reports.append(rep)
+        return res
+
     with _SweepProgress(enabled=not as_json) as progress:
 
         def check(guidance, seconds):
@@ -257,6 +276,7 @@ def lec(
                 progress=progress.update,
                 sweep_options=sweep_opts,
                 guide_final=guide_final if parts is not None and swept else None,
+                guide_sweep=guide_sweep if order else None,
             )
 
         try:
@@ -282,6 +302,10 @@ def lec(
     out["time_s"] = round(time.monotonic() - start, 6)  # the whole command, start-up included
     out["phases"] = {"read_s": round(read_s, 6), "check_s": round(check_s, 6), "search_s": search_s}
     unused = None
+    order_report = order_reports[-1] if order_reports else None
+    if order_report is not None:
+        order_report.engine = {"deferred": (res.sweep or {}).get("deferred", 0)}
+        out["sweep_guidance"] = order_report.to_json()
     if report is not None:
         report.engine = res.stats.hooks or {}
         out["guidance"] = report.to_json()
@@ -304,6 +328,8 @@ def lec(
             click.echo(f"differing outputs: {shown}  (verified by simulating both circuits)")
         for line in res.comment_lines():
             click.echo(line)
+        if order_report is not None:
+            click.echo(order_report.order_line())
         if report is not None:
             click.echo(report.comment_line())
         elif unused is not None:

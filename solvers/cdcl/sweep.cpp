@@ -307,6 +307,13 @@ Sweeper::Sweeper(Aig aig, const SweepOptions& opts, const Options& engine_opts)
 
 void Sweeper::interrupt() { interrupt_.store(true); }
 
+void Sweeper::set_deferred(std::vector<char> defer) {
+  if (defer.size() != aig_.num_vars())
+    throw InputError("deferred: one flag per AIG variable expected (" + std::to_string(aig_.num_vars()) + "), got " +
+                     std::to_string(defer.size()));
+  defer_ = std::move(defer);
+}
+
 uint64_t Sweeper::random() {  // splitmix64
   uint64_t z = (rng_ += 0x9E3779B97F4A7C15ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -441,9 +448,10 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
   for (uint32_t v = 0; v <= in.num_inputs; ++v) map[v] = 2 * v;
   auto mapped = [&](uint32_t lit) { return map[lit >> 1] ^ (lit & 1u); };
   std::vector<uint64_t> word(in.num_vars()), pattern(in.num_inputs);
-  uint64_t queries = 0, proofs = 0;
+  uint64_t queries = 0, proofs = 0, deferred = 0;
   progress.total.store(in.num_vars());
   Status result = UNKNOWN;
+  const bool guided = !swept_ && !defer_.empty();  // defer_ numbers the first round's AIG
   for (uint32_t v = in.num_inputs + 1; v < in.num_vars() && result == UNKNOWN; ++v) {
     progress.done.store(v);
     if (!keep[v]) continue;
@@ -459,6 +467,11 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
       }
       if (stopped()) {
         stats_.complete = false;
+        break;
+      }
+      if (guided && defer_[v]) {  // judged unlikely to hold: left to the later rounds
+        ++stats_.deferred;
+        ++deferred;
         break;
       }
       if (cs.vars() > static_cast<uint32_t>(opts_.recycle_vars) &&
@@ -509,10 +522,12 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
     }
   }
   cs.add_work(stats_);
-  *weak = queries == 0 || proofs * 100 < static_cast<uint64_t>(opts_.weak_percent) * queries;
+  // a round whose candidates were all deferred says nothing about internal equivalences
+  *weak = queries == 0 ? deferred == 0 : proofs * 100 < static_cast<uint64_t>(opts_.weak_percent) * queries;
   if (result == SAT) return SAT;  // cex_ holds it (bit 0 of the last pattern)
   for (uint32_t o : in.outputs) b.aig().outputs.push_back(mapped(o));
   aig_ = cleanup(b.aig());
+  swept_ = true;
   stats_.ands_after = aig_.num_ands();
   stats_.time_sat += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return UNKNOWN;

@@ -76,7 +76,7 @@ std::vector<char> evaluate(const Aig& g, const std::vector<char>& inputs);
 struct SweepStats {
   uint64_t rounds = 0, candidates = 0, proved = 0, structural = 0, refuted = 0, undecided = 0;
   uint64_t counterexamples = 0, sat_calls = 0, conflicts = 0, decisions = 0, propagations = 0, recycles = 0;
-  uint64_t outputs_proved = 0, bughunt_calls = 0;
+  uint64_t outputs_proved = 0, bughunt_calls = 0, deferred = 0;
   uint64_t ands_before = 0, ands_after = 0, classes = 0;
   double time_sim = 0, time_sat = 0, time_total = 0;
   bool complete = true;  // false when the deadline or an interrupt stopped a round
@@ -133,6 +133,10 @@ class Sweeper {
   Stop stop_reason() const { return stop_; }
   SweepProgress progress;
   void interrupt();
+  // Guided sweeping: candidates whose variable (of the AIG given to the constructor) is
+  // marked here are not queried in the first sweeping round, only in later ones (over
+  // the reduced AIG, with grown budgets).  Throws InputError on a wrong length.
+  void set_deferred(std::vector<char> defer);
 
  private:
   Aig aig_;
@@ -145,6 +149,8 @@ class Sweeper {
   std::chrono::steady_clock::time_point deadline_;
   bool has_deadline_ = false;
   uint64_t rng_;
+  std::vector<char> defer_;  // per variable of the first round's AIG
+  bool swept_ = false;       // a round has rebuilt aig_ (the numbering of defer_ is gone)
 
   bool stopped();
   double seconds_left() const;

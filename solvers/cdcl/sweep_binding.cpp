@@ -103,6 +103,11 @@ class PySweeper {
 
   void interrupt() { sw_.interrupt(); }
 
+  void set_deferred(const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& flags) {
+    if (flags.ndim() != 1) throw py::value_error("deferred: a 1-D array of flags expected");
+    sw_.set_deferred(std::vector<char>(flags.data(), flags.data() + flags.shape(0)));
+  }
+
   py::array_t<int8_t> counterexample() const {
     const auto& c = sw_.counterexample();
     py::array_t<int8_t> out(static_cast<py::ssize_t>(c.size()));
@@ -139,6 +144,7 @@ class PySweeper {
     d["recycles"] = s.recycles;
     d["outputs_proved"] = s.outputs_proved;
     d["bughunt_calls"] = s.bughunt_calls;
+    d["deferred"] = s.deferred;
     d["classes"] = s.classes;
     d["ands_before"] = s.ands_before;
     d["ands_after"] = s.ands_after;
@@ -178,6 +184,7 @@ void bind_sweeper(py::module_& m) {
       .def("run", &PySweeper::run, py::arg("seconds") = -1.0)
       .def("sweep_once", &PySweeper::sweep_once, py::arg("conflicts"), py::arg("seconds") = -1.0)
       .def("interrupt", &PySweeper::interrupt)
+      .def("set_deferred", &PySweeper::set_deferred, py::arg("flags"))
       .def("counterexample", &PySweeper::counterexample)
       .def("current", &PySweeper::current)
       .def_property_readonly("stop_reason", &PySweeper::stop_reason)
