@@ -54,6 +54,7 @@
   X(sim_words, 16, 1, 1024, "64-pattern words of random simulation for the first classes")    \
   X(query_conflicts, 100, 1, 2000000000, "conflict budget of an equivalence query, first round") \
   X(output_conflicts, 2000, 1, 2000000000, "conflict budget of an output query, first round") \
+  X(query_propagations, 1000, 0, 2000000000, "propagation budget of an equivalence query per conflict of its budget (0: none)") \
   X(bughunt_conflicts, 50, 0, 2000000000, "conflict budget of each output's bug-hunting query (0 off)") \
   X(bughunt_cone, 500, 0, 2000000000, "bug hunting queries only the outputs whose cone has at most this many nodes") \
   X(growth, 4, 1, 1000, "factor by which query budgets grow from one round to the next")      \

@@ -287,9 +287,10 @@ Lit ConeSolver::lit(uint32_t aig_lit) {
 }
 
 Status ConeSolver::solve(const std::vector<Lit>& assumptions, int64_t conflicts, double seconds,
-                         std::atomic<bool>* stop) {
+                         std::atomic<bool>* stop, int64_t propagations) {
   ++calls_;
   s_->conflict_budget = conflicts;
+  s_->propagation_budget = propagations;
   s_->time_budget = seconds;
   if (stop->load()) return UNKNOWN;
   Status st = s_->solve(assumptions);
@@ -436,6 +437,7 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
   for (auto& w : pats) w = random();
   simulate(in, pats.data(), words, values);
   std::vector<char> keep = output_cone(in);
+  keep[0] = 1;  // the constant: a gate simulation never saw switch is its candidate, not another such gate's
   Classes classes(values, words, keep);
   values.clear();
   values.shrink_to_fit();
@@ -449,6 +451,11 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
   auto mapped = [&](uint32_t lit) { return map[lit >> 1] ^ (lit & 1u); };
   std::vector<uint64_t> word(in.num_vars()), pattern(in.num_inputs);
   uint64_t queries = 0, proofs = 0, deferred = 0;
+  // on a deep cone of a large miter, a query's conflict budget can take most of a second:
+  // the propagation budget keeps an undecided query about as cheap as a proof
+  const int64_t props = opts_.query_propagations > 0 && conflicts < (int64_t(1) << 40) / opts_.query_propagations
+                            ? conflicts * opts_.query_propagations
+                            : -1;
   progress.total.store(in.num_vars());
   Status result = UNKNOWN;
   const bool guided = !swept_ && !defer_.empty();  // defer_ numbers the first round's AIG
@@ -481,10 +488,10 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
       }
       ++queries;
       Lit x = cs.lit(n), y = cs.lit(target);
-      Status st = cs.solve({x, neg(y)}, conflicts, seconds_left(), &interrupt_);
+      Status st = cs.solve({x, neg(y)}, conflicts, seconds_left(), &interrupt_, props);
       if (st == UNSAT) {
         cs.add_clause({neg(x), y});
-        st = cs.solve({neg(x), y}, conflicts, seconds_left(), &interrupt_);
+        st = cs.solve({neg(x), y}, conflicts, seconds_left(), &interrupt_, props);
       }
       stats_.sat_calls += 2;
       if (st == UNSAT) {  // proved: v is r (with polarity)

@@ -93,7 +93,8 @@ class ConeSolver {
  public:
   ConeSolver(const Aig& aig, const Options& engine_opts, bool phases);
   Lit lit(uint32_t aig_lit);  // SAT literal of an AIG literal, loading its cone
-  Status solve(const std::vector<Lit>& assumptions, int64_t conflicts, double seconds, std::atomic<bool>* stop);
+  Status solve(const std::vector<Lit>& assumptions, int64_t conflicts, double seconds, std::atomic<bool>* stop,
+               int64_t propagations = -1);
   void add_clause(std::initializer_list<Lit> lits);
   // Value of AIG input `v` in the last model; false if the input was never loaded.
   bool input_loaded(uint32_t v) const { return v < satvar_.size() && satvar_[v] >= 0; }

@@ -210,3 +210,30 @@ def test_cli_ctrl_c_during_sweeping_gives_unknown(sig):
 
     res = json.loads(out)
     assert res["verdict"] == "UNKNOWN" and res["reason"] == "interrupted" and res["sweep"]["candidates"] > 0
+
+
+def test_a_gate_simulation_never_sees_switch_is_a_candidate_of_the_constant():
+    b = AIGBuilder()
+    x = [b.input(f"x{k}") for k in range(24)]
+    wide = b.and_many(x)  # 1 on one pattern in 2^24: never seen in simulation, not constant
+    dead = b.and_(x[0], b.and_(x[1], x[0] ^ 1))  # x0 & x1 & !x0: constant 0, not by strashing
+    b.output(b.and_(wide ^ 1, x[2]), "o0")
+    b.output(b.and_(dead ^ 1, x[3]), "o1")  # dead's fanout collapses once dead is merged with 0
+    aig = b.build()
+    out, stats = fraig(aig, options={"query_conflicts": 1000})
+    vec = exhaustive(6)
+    pad = np.zeros((vec.shape[0], 18), dtype=bool)
+    full = np.concatenate([vec, pad], axis=1)
+    assert (evaluate(out, full) == evaluate(aig, full)).all()
+    assert out.num_ands < aig.num_ands and stats["proved"] >= 1 and stats["refuted"] >= 1
+
+
+@pytest.mark.parametrize("budget", [0, 1])
+def test_query_propagation_budget_keeps_the_verdicts(budget):
+    a = read_aiger(EXAMPLES / "i2c.aig")
+    for other, want in (("i2c_dc2", UNSAT), ("i2c_bug", SAT)):
+        res = check_equivalence(
+            a, read_aiger(EXAMPLES / f"{other}.aig"), backend="circuitlab", sweep_options={"query_propagations": budget}
+        )
+        assert res.status == want
+    assert SWEEP_OPTIONS["query_propagations"].default > 0
