@@ -375,15 +375,17 @@ def sweep_guided(
     aig: AIG,
     source: str,
     threads: int,
-    run: Callable[[np.ndarray | None, float | None], FraigResult],
+    run: Callable[..., FraigResult],
     deadline: float | None,
 ) -> tuple[FraigResult, GuideReport]:
     """Sweep ``aig`` (a per-output miter) with the ``order`` part; ``run(deferred,
-    deadline)`` sweeps it (``check_equivalence``'s ``guide_sweep`` hands it over).
+    deadline, aig=None)`` sweeps it, or the given equivalent miter
+    (``check_equivalence``'s ``guide_sweep`` hands it over).
 
     As in :func:`solve_guided`, the GNN may cost at most ``GNN_SHARE`` of the search:
-    with ``hybrid`` the sweep first runs unguided for ten times the GNN's estimated cost,
-    and only a sweep still running then is restarted with the deferrals.
+    with ``hybrid`` the sweep first runs unguided for ten times the GNN's estimated cost;
+    only a sweep still running then is scored, and a new sweep with the deferrals starts
+    from the miter as far as the first one reduced it.
     """
     if source == "sim" or source not in SOURCES:
         flags, rep = sweep_deferrals(aig, source, threads)
@@ -403,10 +405,14 @@ def sweep_guided(
                 f"ten times the GNN's estimated {est:.1f} s"
             )
             return res, rep
-        flags, rep = sweep_deferrals(aig, source, threads)
+        # the sweep goes on from the miter as far as the first one reduced it (every merge
+        # there was proved), scored afresh: nothing proved is lost to the restart
+        left = res.reduced if res.reduced is not None else aig
+        flags, rep = sweep_deferrals(left, source, threads)
         rep.note = (
-            f"GNN run after {est / GNN_SHARE:.0f} s of sweeping without an answer; sweep restarted with its order"
+            f"GNN run after {est / GNN_SHARE:.0f} s of sweeping without an answer; "
+            f"sweep continued on the reduced miter ({left.num_ands} of {aig.num_ands} ANDs) with its order"
         )
-        return run(flags if rep.deferred else None, deadline), rep
+        return run(flags if rep.deferred else None, deadline, left), rep
     flags, rep = sweep_deferrals(aig, source, threads)
     return run(flags if rep.deferred else None, deadline), rep

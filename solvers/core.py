@@ -219,7 +219,9 @@ def check_equivalence(
             (:func:`circuitlab.guided.solve_guided` fits).
         guide_sweep: with a sweeping engine, GNN-ordered sweeping: called as
             ``guide_sweep(miter, run, deadline)`` with the per-output miter; ``run(deferred,
-            deadline)`` sweeps it (``deferred``: ``[M + 1]`` flags of candidates left out
+            deadline, aig=None)`` sweeps it, or ``aig`` (an equivalent miter over the same
+            inputs and outputs, such as a stopped sweep's ``reduced`` one) when given
+            (``deferred``: flags over the swept miter's variables of candidates left out
             of the first round, or None) and returns its
             :class:`~circuitlab.solvers.fraig.FraigResult`, which ``guide_sweep``
             returns (:func:`circuitlab.guided.sweep_guided` fits).
@@ -299,9 +301,9 @@ def _check_swept(
         m = native_miter(a, b, in_perm, out_perm)
         engine_opts = opts.engine_options() if get_backend(opts.backend).native else {}
 
-        def run(deferred, until):
+        def run(deferred, until, aig=None):
             return prove_outputs_zero(
-                m,
+                m if aig is None else aig,
                 mode=engine,
                 deadline=until,
                 options=sweep_options,

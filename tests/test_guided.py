@@ -273,7 +273,7 @@ def test_hybrid_sweep_order_runs_the_gnn_only_for_a_sweep_still_running(monkeypa
     calls, reports = [], []
 
     def fake_deferrals(aig, source, threads=1, patterns=4096, seed=0):
-        calls.append(source)
+        calls.append(aig.num_ands)
         flags = np.zeros(aig.max_var + 1, dtype=np.int8)
         flags[aig.max_var] = 1  # one deferral, so the restarted sweep takes it
         return flags, guided.GuideReport(source=source, parts=["order"], deferred=1)
@@ -292,4 +292,6 @@ def test_hybrid_sweep_order_runs_the_gnn_only_for_a_sweep_still_running(monkeypa
         monkeypatch.setattr(guided, "GNN_FIXED_S", fixed)
         res = check_equivalence(a, b, backend="circuitlab", timeout=60, guide_sweep=guide_sweep)
         assert res.status == UNSAT and bool(calls) == ran
+        if ran:  # scored and swept on the miter as far as the stopped sweep reduced it
+            assert calls[0] <= miter(a, b).num_ands and "reduced miter" in reports[-1].note
         assert ("GNN run after" if ran else "GNN skipped") in reports[-1].note
