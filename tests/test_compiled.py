@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from circuitlab import generators
 from circuitlab.aig import AIGBuilder
 from circuitlab.aiger import read_aiger
 from circuitlab.compiled import CompiledAIG, pack_bool, xor_pairs
@@ -37,6 +38,13 @@ def test_xor_recovery_finds_every_xor_form():
     assert comp.num_xors == 2 and comp.num_instructions == 3
     vec = np.array([[(k >> i) & 1 for i in range(3)] for k in range(8)], bool)
     assert (comp.evaluate(vec) == evaluate(aig, vec)).all()
+
+
+@pytest.mark.parametrize("make", ["array_multiplier", "wallace_multiplier", "booth_multiplier", "ripple_adder"])
+def test_compiled_arithmetic_equals_numpy_simulation(make):
+    aig = getattr(generators, make)(7)
+    pats = random_patterns(aig.num_inputs, 97, 5)  # 97 words: a partial last block
+    assert (CompiledAIG(aig).simulate_outputs(pats) == simulate_outputs(aig, pats)).all()
 
 
 def test_compiled_drops_gates_outside_the_output_cone():
