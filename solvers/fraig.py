@@ -5,15 +5,17 @@ constant 0 (:func:`circuitlab.miter.miter` with ``per_output=True``):
 
 1. **bug hunting**: random simulation of the outputs, then one short SAT query per
    output with a small cone, cheapest cone first;
-2. **sweeping rounds**: simulation classes over 64-bit words; in topological order each
-   node is rebuilt on its merged fanins (structurally hashed) and checked against its
-   class representative by two small incremental queries over the fanin cones, loaded
-   on demand into a solver that is recycled as it grows (ABC's ``&cec``).  UNSAT merges
-   the node; a counterexample is simulated with its distance-1 neighbours and splits the
-   classes;
+2. **sweeping rounds**: simulation classes over 64-bit words (input biases 1/2, 1/4,
+   3/4 in turn); in topological order each node is rebuilt on its merged fanins
+   (structurally hashed) and checked against its class representative, first by truth
+   tables over a common cut of at most ``cut_leaves`` leaves (equal tables prove it),
+   then by two small incremental queries over the fanin cones, loaded on demand into a
+   solver that is recycled as it grows (ABC's ``&cec``).  Equal tables or UNSAT merge
+   the node; a counterexample is simulated with its distance-1 neighbours and splits
+   the classes;
 3. **output checks** after each round, with budgets that grow per round; ``auto`` mode
-   hands the outputs to one unbounded CDCL check as soon as a round proves few of its
-   candidates (no internal equivalences worth the queries).
+   hands the outputs to one unbounded CDCL check as soon as a round's SAT queries prove
+   few of their pairs (no internal equivalences worth larger budgets).
 
 Python only builds the arrays and reads the answer.  The sweep runs in a worker thread
 with the GIL released, so the caller can draw progress and Ctrl-C stops it cleanly

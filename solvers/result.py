@@ -97,9 +97,10 @@ class SolveResult:
             lines.append(f"c DRAT proof: {self.proof_steps} lines, {where}{checked}")
         if self.sweep is not None:
             sw = self.sweep
+            by_cut = f"{sw['cut_proved']} by cut truth tables, " if sw.get("cut_proved") else ""
             lines.append(
                 f"c sweep: {sw['proved']} of {sw['candidates']} candidate nodes merged "
-                f"({sw['refuted']} refuted, {sw['undecided']} undecided), miter "
+                f"({by_cut}{sw['refuted']} refuted, {sw['undecided']} undecided), miter "
                 f"{sw['ands_before']} -> {sw['ands_after']} ANDs in {sw['seconds']:.3f} s"
             )
         st = self.stats

@@ -55,6 +55,7 @@
   X(query_conflicts, 100, 1, 2000000000, "conflict budget of an equivalence query, first round") \
   X(output_conflicts, 2000, 1, 2000000000, "conflict budget of an output query, first round") \
   X(query_propagations, 1000, 0, 2000000000, "propagation budget of an equivalence query per conflict of its budget (0: none)") \
+  X(cut_leaves, 10, 0, 16, "first try a candidate by truth tables over a common cut of at most this many leaves (0: off)") \
   X(bughunt_conflicts, 50, 0, 2000000000, "conflict budget of each output's bug-hunting query (0 off)") \
   X(bughunt_cone, 500, 0, 2000000000, "bug hunting queries only the outputs whose cone has at most this many nodes") \
   X(growth, 4, 1, 1000, "factor by which query budgets grow from one round to the next")      \
@@ -62,7 +63,7 @@
   X(recycle_vars, 20000, 10, 2000000000, "recycle the query solver once it has more variables ...") \
   X(recycle_calls, 500, 1, 2000000000, "... and has answered this many queries")       \
   X(mode, 1, 0, 1, "0 sweep every round; 1 auto: a round that proves few candidates ends sweeping") \
-  X(weak_percent, 10, 0, 100, "auto: a round is weak when it proves under this percentage of its queries") \
+  X(weak_percent, 10, 0, 100, "auto: a round is weak when it proves under this percentage of its SAT queries") \
   X(sim_phases, 0, 0, 1, "queries decide first on the values of one simulated input pattern") \
   X(final, 1, 0, 1, "end with an unbounded check of the outputs left (0: return them undecided)") \
   X(seed, 0, 0, 2000000000, "random seed of the simulation patterns")

@@ -14,6 +14,95 @@ constexpr uint32_t NONE = 0xffffffffu;
 
 uint64_t mask_of(uint32_t lit) { return (lit & 1u) ? ~uint64_t(0) : 0; }
 
+// Exact equivalence of two literals of a growing AIG over a common cut, without SAT.
+// From the pair, the highest-numbered gate among the leaves is replaced by its fanins,
+// again and again, so the expanded gates come in decreasing order and each one's
+// fanins are leaves or expanded gates.  The cut may pass `max_leaves` on the way (a
+// reconvergent cone often narrows again), up to twice that; the deepest cut seen with
+// at most `max_leaves` leaves is the one checked.  Truth tables over its leaves, as free
+// variables, then decide: equal tables prove the literals equal for every input (the
+// leaves take some values, and both literals are these functions of them); different
+// tables prove nothing, since the leaves need not be independent.
+class CutCheck {
+ public:
+  bool equal(const Aig& g, uint32_t x, uint32_t y, uint32_t max_leaves) {
+    if (++epoch_ == 0) {  // wrapped: clear the stamps
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      epoch_ = 1;
+    }
+    if (stamp_.size() < g.num_vars()) {
+      stamp_.resize(g.num_vars(), 0);
+      index_.resize(g.num_vars(), 0);
+    }
+    leaves_.clear();
+    inner_.clear();
+    add_leaf(x >> 1);
+    add_leaf(y >> 1);
+    size_t checked = 0;  // expanded gates of the deepest cut with at most max_leaves leaves
+    while (inner_.size() < MAX_INNER && leaves_.size() <= 2 * size_t(max_leaves)) {
+      size_t best = NONE;  // the highest-numbered gate among the leaves
+      for (size_t i = 0; i < leaves_.size(); ++i)
+        if (g.is_and(leaves_[i]) && (best == NONE || leaves_[i] > leaves_[best])) best = i;
+      if (best == NONE) break;
+      uint32_t v = leaves_[best];
+      leaves_[best] = leaves_.back();  // v leaves the cut ...
+      leaves_.pop_back();
+      stamp_[v] = 0;
+      inner_.push_back(v);  // ... and is computed from its fanins
+      add_leaf(g.fanin0[v] >> 1);
+      add_leaf(g.fanin1[v] >> 1);
+      if (leaves_.size() <= max_leaves) {
+        checked = inner_.size();
+        cut_ = leaves_;
+      }
+    }
+    if (checked == 0) return false;  // nothing to compare but the literals themselves
+    inner_.resize(checked);
+    leaves_.swap(cut_);
+    const size_t k = leaves_.size(), words = k <= 6 ? 1 : size_t(1) << (k - 6);
+    tt_.resize((k + inner_.size()) * words);
+    if (zeros_.size() < words) zeros_.assign(words, 0);
+    static const uint64_t PROJ[6] = {0xAAAAAAAAAAAAAAAAull, 0xCCCCCCCCCCCCCCCCull, 0xF0F0F0F0F0F0F0F0ull,
+                                     0xFF00FF00FF00FF00ull, 0xFFFF0000FFFF0000ull, 0xFFFFFFFF00000000ull};
+    for (size_t i = 0; i < k; ++i) {
+      uint64_t* t = &tt_[i * words];
+      for (size_t w = 0; w < words; ++w) t[w] = i < 6 ? PROJ[i] : ((w >> (i - 6)) & 1 ? ~uint64_t(0) : 0);
+      stamp_[leaves_[i]] = epoch_;
+      index_[leaves_[i]] = static_cast<uint32_t>(i);
+    }
+    for (size_t j = inner_.size(); j-- > 0;) {  // increasing variable order
+      uint32_t v = inner_[j];
+      size_t at = k + (inner_.size() - 1 - j);
+      const uint64_t *p = table(g.fanin0[v] >> 1, words), *q = table(g.fanin1[v] >> 1, words);
+      uint64_t mp = mask_of(g.fanin0[v]), mq = mask_of(g.fanin1[v]), *t = &tt_[at * words];
+      for (size_t w = 0; w < words; ++w) t[w] = (p[w] ^ mp) & (q[w] ^ mq);
+      stamp_[v] = epoch_;
+      index_[v] = static_cast<uint32_t>(at);
+    }
+    const uint64_t *tx = table(x >> 1, words), *ty = table(y >> 1, words);
+    uint64_t m = mask_of(x) ^ mask_of(y);
+    for (size_t w = 0; w < words; ++w)
+      if ((tx[w] ^ ty[w]) != m) return false;
+    return true;
+  }
+
+ private:
+  static constexpr size_t MAX_INNER = 256;
+  std::vector<uint32_t> leaves_, inner_, cut_, stamp_, index_;
+  std::vector<uint64_t> tt_, zeros_;
+  uint32_t epoch_ = 0;
+
+  bool is_leaf(uint32_t v) const { return stamp_[v] == epoch_; }
+  void add_leaf(uint32_t v) {
+    if (v == 0 || is_leaf(v)) return;  // the constant is no leaf: its table is zeros
+    stamp_[v] = epoch_;
+    leaves_.push_back(v);
+  }
+  const uint64_t* table(uint32_t v, size_t words) {
+    return v == 0 ? zeros_.data() : &tt_[static_cast<size_t>(index_[v]) * words];
+  }
+};
+
 // Simulate `words` 64-pattern words of every variable: values[v * words + k].
 // Input words come from `inputs` ([num_inputs * words], same layout).
 void simulate(const Aig& g, const uint64_t* inputs, size_t words, std::vector<uint64_t>& values) {
@@ -434,7 +523,16 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
   // at most 2^26 words (512 MiB) of simulation values
   words = std::max<size_t>(1, std::min<size_t>(words, (size_t(1) << 26) / std::max<uint32_t>(in.num_vars(), 1)));
   std::vector<uint64_t> pats(static_cast<size_t>(in.num_inputs) * words), values;
-  for (auto& w : pats) w = random();
+  // pats[i * words + k]: word k of input i.  Word k of every input has P(1) = 1/2, 1/4 or
+  // 3/4 by k mod 3, so that gates which are almost never 1 (or 0) under uniform inputs,
+  // such as wide ANDs, still show their other value in some pattern
+  for (uint32_t i = 0; i < in.num_inputs; ++i)
+    for (size_t k = 0; k < words; ++k) {
+      uint64_t w = random();
+      if (k % 3 == 1) w &= random();
+      if (k % 3 == 2) w |= random();
+      pats[i * words + k] = w;
+    }
   simulate(in, pats.data(), words, values);
   std::vector<char> keep = output_cone(in);
   keep[0] = 1;  // the constant: a gate simulation never saw switch is its candidate, not another such gate's
@@ -451,6 +549,7 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
   auto mapped = [&](uint32_t lit) { return map[lit >> 1] ^ (lit & 1u); };
   std::vector<uint64_t> word(in.num_vars()), pattern(in.num_inputs);
   uint64_t queries = 0, proofs = 0, deferred = 0;
+  CutCheck cut;
   // on a deep cone of a large miter, a query's conflict budget can take most of a second:
   // the propagation budget keeps an undecided query about as cheap as a proof
   const int64_t props = opts_.query_propagations > 0 && conflicts < (int64_t(1) << 40) / opts_.query_propagations
@@ -479,6 +578,14 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
       if (guided && defer_[v]) {  // judged unlikely to hold: left to the later rounds
         ++stats_.deferred;
         ++deferred;
+        break;
+      }
+      if (opts_.cut_leaves > 0 && cut.equal(b.aig(), n, target, static_cast<uint32_t>(opts_.cut_leaves))) {
+        b.redirect(a, c, target);  // proved by truth tables over a cut: no SAT query
+        map[v] = target;
+        ++stats_.proved;
+        ++stats_.cut_proved;
+        progress.proved.fetch_add(1);
         break;
       }
       if (cs.vars() > static_cast<uint32_t>(opts_.recycle_vars) &&
@@ -529,6 +636,8 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
     }
   }
   cs.add_work(stats_);
+  // weak: SAT proved few of its queries, so larger budgets in a later round would mostly
+  // buy undecided answers (cut proofs do not count: a later round finds the same ones);
   // a round whose candidates were all deferred says nothing about internal equivalences
   *weak = queries == 0 ? deferred == 0 : proofs * 100 < static_cast<uint64_t>(opts_.weak_percent) * queries;
   if (result == SAT) return SAT;  // cex_ holds it (bit 0 of the last pattern)

@@ -3,8 +3,10 @@
 // The method is ABC's (FRAIGs: Mishchenko, Chatterjee, Jiang, Brayton, 2005; the small
 // incremental queries of `&cec`): random simulation puts the nodes of a miter into
 // candidate classes; in topological order each node is rebuilt on its merged fanins
-// (structurally hashed) and checked against its class representative by two small SAT
-// queries over their fanin cones, loaded into the solver on demand.  UNSAT merges the
+// (structurally hashed) and checked against its class representative: first by truth
+// tables over a small common cut (exact when they agree: the local rewrites of an
+// optimizer such as ABC's dc2 mostly show there), then by two small SAT queries over
+// their fanin cones, loaded into the solver on demand.  Agreement or UNSAT merges the
 // node; a counterexample is simulated together with its distance-1 neighbours (one
 // input flipped) and splits the classes.  The solver is recycled once it has grown and
 // answered enough queries, so each query stays small.
@@ -15,8 +17,8 @@
 // that proves few of its candidates (no internal equivalences to exploit, as between an
 // array and a carry-save multiplier) hands the outputs to one unbounded CDCL check.
 //
-// Every merge is backed by an UNSAT answer and every difference by a satisfying
-// assignment, whose input values are returned for the caller to re-simulate.
+// Every merge is backed by equal truth tables over a cut or by an UNSAT answer, and every
+// difference by a satisfying assignment, whose input values are returned for the caller to re-simulate.
 #pragma once
 
 #include <atomic>
@@ -76,7 +78,7 @@ std::vector<char> evaluate(const Aig& g, const std::vector<char>& inputs);
 struct SweepStats {
   uint64_t rounds = 0, candidates = 0, proved = 0, structural = 0, refuted = 0, undecided = 0;
   uint64_t counterexamples = 0, sat_calls = 0, conflicts = 0, decisions = 0, propagations = 0, recycles = 0;
-  uint64_t outputs_proved = 0, bughunt_calls = 0, deferred = 0;
+  uint64_t outputs_proved = 0, bughunt_calls = 0, deferred = 0, cut_proved = 0;
   uint64_t ands_before = 0, ands_after = 0, classes = 0;
   double time_sim = 0, time_sat = 0, time_total = 0;
   bool complete = true;  // false when the deadline or an interrupt stopped a round

@@ -133,6 +133,7 @@ class PySweeper {
     d["rounds"] = s.rounds;
     d["candidates"] = s.candidates;
     d["proved"] = s.proved;
+    d["cut_proved"] = s.cut_proved;
     d["structural"] = s.structural;
     d["refuted"] = s.refuted;
     d["undecided"] = s.undecided;
