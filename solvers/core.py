@@ -181,6 +181,7 @@ def check_equivalence(
     sweep_options: dict | None = None,
     guide_final=None,
     guide_sweep=None,
+    final_windows: bool = True,
     **kw,
 ) -> SolveResult:
     """Combinational equivalence of ``a`` and ``b``: an UNSAT miter means equivalent.
@@ -202,10 +203,11 @@ def check_equivalence(
               candidates hands the outputs to one unbounded check at once, which is
               what pairs without internal equivalences need.
 
-            With a sweeping engine, the last unbounded check runs on circuitlab's
-            engine when ``options.backend`` is ``circuitlab``, and otherwise on the
-            reduced miter with ``options.backend``.  The sweep's statistics are in
-            ``result.sweep``.
+            With a sweeping engine, the last unbounded check runs on the reduced miter
+            with ``options.backend``: first on difference windows
+            (:mod:`~circuitlab.solvers.window`), then on the whole miter.  The sweep's
+            statistics are in ``result.sweep`` (the windows tried in
+            ``result.sweep["windows"]``).
         progress: with a sweeping engine, called about every 0.1 s with the sweeper's
             counters (the CLI draws its progress line with it).
         sweep_options: options of the sweeper (:data:`~circuitlab.solvers.fraig.SWEEP_OPTIONS`).
@@ -225,6 +227,9 @@ def check_equivalence(
             of the first round, or None) and returns its
             :class:`~circuitlab.solvers.fraig.FraigResult`, which ``guide_sweep``
             returns (:func:`circuitlab.guided.sweep_guided` fits).
+        final_windows: with a sweeping engine, try the final check on difference windows
+            first (``False``: one check of the whole reduced miter; with circuitlab's
+            engine, inside the sweeper).  Never with a conflict limit.
     """
     opts = SolveOptions.make(options, **kw)
     if engine not in ENGINES:
@@ -238,7 +243,10 @@ def check_equivalence(
         if guide_final is not None or guide_sweep is not None:
             raise SolverOptionError("guide_final and guide_sweep guide sweeping: use a sweeping engine with them")
         return _check_monolithic(a, b, opts, guidance, in_perm, out_perm)
-    return _check_swept(a, b, opts, engine, in_perm, out_perm, progress, sweep_options or {}, guide_final, guide_sweep)
+    windows = final_windows and opts.conflicts is None
+    return _check_swept(
+        a, b, opts, engine, in_perm, out_perm, progress, sweep_options or {}, guide_final, guide_sweep, windows
+    )
 
 
 def _differing_outputs(a: AIG, b: AIG, inputs: np.ndarray, in_perm, out_perm) -> list[int]:
@@ -284,6 +292,7 @@ def _check_swept(
     sweep_options,
     guide_final=None,
     guide_sweep=None,
+    final_windows: bool = True,
 ):
     """Native sweeping (:func:`~circuitlab.solvers.fraig.prove_outputs_zero`), then, for a
     non-native backend or guided sweeping, the final check of what sweeping left with
@@ -293,7 +302,9 @@ def _check_swept(
     start = time.monotonic()
     deadline = opts.deadline(start)
     sweep_options = check_options(sweep_options)
-    native_final = get_backend(opts.backend).native and opts.conflicts is None and guide_final is None
+    native_final = (
+        get_backend(opts.backend).native and opts.conflicts is None and guide_final is None and not final_windows
+    )
     if not native_final:
         sweep_options.setdefault("final", 0)  # stop before the unbounded check: the backend does it
 
@@ -329,7 +340,7 @@ def _check_swept(
     res.sweep = {"engine": engine, **fr.stats}
     if fr.status == UNKNOWN and fr.reason == "conflicts" and not native_final:
         assert fr.reduced is not None  # the sweeper always returns its miter
-        res = _final_check(fr.reduced, a, b, opts, deadline, in_perm, out_perm, res, guide_final)
+        res = _final_check(fr.reduced, a, b, opts, deadline, in_perm, out_perm, res, guide_final, final_windows)
     if res.status == SAT and res.differing_outputs is None:
         assert fr.inputs is not None  # a SAT sweep carries its counterexample
         res.differing_outputs = _differing_outputs(a, b, fr.inputs, in_perm, out_perm)
@@ -341,10 +352,42 @@ def _check_swept(
 
 
 def _final_check(
-    reduced: AIG, a: AIG, b: AIG, opts, deadline, in_perm, out_perm, swept: SolveResult, guide_final=None
+    reduced: AIG,
+    a: AIG,
+    b: AIG,
+    opts,
+    deadline,
+    in_perm,
+    out_perm,
+    swept: SolveResult,
+    guide_final=None,
+    final_windows: bool = False,
 ) -> SolveResult:
     """Decide the outputs sweeping left (their OR) with ``opts.backend`` (guided by
-    ``guide_final`` when given; see :func:`check_equivalence`)."""
+    ``guide_final`` when given; see :func:`check_equivalence`): on difference windows
+    first when ``final_windows``, then on the whole miter."""
+    tried: list[dict] = []
+    spent = SolveStats(solve_time=0.0)  # of the windows that did not decide
+    for w in _windows(reduced) if final_windows else ():
+        rest = None if deadline is None else deadline - time.monotonic()
+        if rest is not None and rest <= 0:
+            break
+        res = _window_check(w, opts, rest, guide_final)
+        tried.append(
+            {
+                "levels": w.levels,
+                "ands": w.ands,
+                "cone_ands": w.cone_ands,
+                "verdict": res.name,
+                "seconds": round(res.stats.solve_time, 4),
+            }
+        )
+        if res.status == UNSAT:
+            res.sweep = {**(swept.sweep or {}), "windows": tried}
+            _add_stats(res.stats, spent)
+            res.stats.solve_time += swept.stats.solve_time
+            return res
+        _add_stats(spent, res.stats)
     bld = AIGBuilder()
     ins = [bld.input(n) for n in reduced.input_names]
     bld.output(bld.or_many(bld.add_aig(reduced, ins)), "miter")
@@ -360,6 +403,35 @@ def _final_check(
         return _run(make, _verifier(a, b, opts.backend, in_perm, out_perm), final_opts, guidance)
 
     res = solve(None, rest) if guide_final is None else guide_final(final, solve, rest)
-    res.sweep = swept.sweep
+    res.sweep = swept.sweep if not tried else {**(swept.sweep or {}), "windows": tried}
+    _add_stats(res.stats, spent)
     res.stats.solve_time += swept.stats.solve_time
     return res
+
+
+WINDOW_CONFLICTS = 20000  # conflict budget of each window's check
+
+
+def _windows(reduced: AIG):
+    from .window import windows
+
+    return windows(reduced)
+
+
+def _window_check(w, opts: SolveOptions, seconds, guide_final) -> SolveResult:
+    """One window's check: UNSAT proves the miter; SAT or UNKNOWN only says to grow it."""
+
+    def solve(guidance, secs):
+        wopts = SolveOptions.make(opts, timeout=secs, conflicts=WINDOW_CONFLICTS)
+        return solve_aig(w.aig, wopts, guidance)
+
+    return solve(None, seconds) if guide_final is None else guide_final(w.aig, solve, seconds)
+
+
+def _add_stats(into: SolveStats, more: SolveStats) -> None:
+    """Add ``more``'s solve time and counters to ``into`` (None counts as 0)."""
+    into.solve_time = (into.solve_time or 0.0) + (more.solve_time or 0.0)
+    for k in ("conflicts", "decisions", "propagations"):
+        x, y = getattr(into, k), getattr(more, k)
+        if x is not None or y is not None:
+            setattr(into, k, (x or 0) + (y or 0))

@@ -103,6 +103,11 @@ class SolveResult:
                 f"({by_cut}{sw['refuted']} refuted, {sw['undecided']} undecided), miter "
                 f"{sw['ands_before']} -> {sw['ands_after']} ANDs in {sw['seconds']:.3f} s"
             )
+            for w in sw.get("windows", ()):
+                lines.append(
+                    f"c window: {w['ands']} of {w['cone_ands']} ANDs ({w['levels']} levels below the "
+                    f"difference): {w['verdict']} in {w['seconds']:.3f} s"
+                )
         st = self.stats
         counts = [
             f"{k} {v}"

@@ -192,6 +192,13 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, fmt, comb, c
     help="Option of the native sweeper (repeatable; `circuitlab engine-options` lists them).",
 )
 @click.option("--no-sweep", "no_sweep", is_flag=True, hidden=True, help="Same as --engine cdcl.")
+@click.option(
+    "--windows/--no-windows",
+    default=True,
+    show_default=True,
+    help="Sweeping engines: check what sweeping leaves on difference windows (where the two "
+    "circuits still differ, a few levels deep, lower nodes free) before the whole miter.",
+)
 @_guide_options
 @format_option
 @comb_option
@@ -202,7 +209,22 @@ def solve(ctx, file, as_json, guided, guide, guide_source, threads, fmt, comb, c
 )
 @click.pass_context
 def lec(
-    ctx, a, b, as_json, engine, sweep_option, no_sweep, guided, guide, guide_source, threads, fmt, comb, cex, **options
+    ctx,
+    a,
+    b,
+    as_json,
+    engine,
+    sweep_option,
+    no_sweep,
+    windows,
+    guided,
+    guide,
+    guide_source,
+    threads,
+    fmt,
+    comb,
+    cex,
+    **options,
 ):
     """Combinational equivalence of A and B.  Exit 0 equivalent, 1 not equivalent, 3 unknown.
 
@@ -216,7 +238,9 @@ def lec(
     --guide/--guided, the sweeping engines guide the one CDCL check of what sweeping
     leaves (guided sweeping) and, with the order part, defer the candidate pairs the
     probabilities call unlikely past the first sweeping round; --engine cdcl guides the
-    whole miter.
+    whole miter.  What sweeping leaves is first checked on difference windows: the nodes
+    where the circuits still differ and a few levels below them, with the lower nodes
+    free (UNSAT there is UNSAT everywhere); --no-windows checks the whole miter at once.
     """
     import time
 
@@ -277,6 +301,7 @@ def lec(
                 sweep_options=sweep_opts,
                 guide_final=guide_final if parts is not None and swept else None,
                 guide_sweep=guide_sweep if order else None,
+                final_windows=windows,
             )
 
         try:
