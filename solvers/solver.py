@@ -12,7 +12,10 @@ Limits:
   search in a forked child that a watchdog kills at the deadline
   (:mod:`~circuitlab.solvers.watchdog`);
 * a memory limit always uses the child, with ``RLIMIT_AS``;
-* Ctrl-C during the search gives UNKNOWN (reason ``"interrupted"``).
+* Ctrl-C during the search gives UNKNOWN (reason ``"interrupted"``).  On the main
+  thread, CaDiCaL and Kissat always search in the child, which the parent kills on
+  Ctrl-C: pysat would otherwise stop them by a longjmp out of its signal handler,
+  which deadlocks when the signal lands inside ``malloc``.
 
 Example::
 
@@ -94,6 +97,10 @@ def _sigint_calls(on_sigint):
         watcher.join()
         for fd in (wake_r, wake_w, stop_r, stop_w):
             os.close(fd)
+
+
+def _main() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 @contextmanager
@@ -231,10 +238,15 @@ class Solver:
         start = time.monotonic()
         if deadline is not None and deadline <= start:
             return SolveResult(UNKNOWN, self.backend.name, SolveStats(), reason="timeout")
+        if self.backend.name == "kissat404" and self._solved_here:
+            raise SolverOptionError("kissat404 is not incremental: it cannot solve twice")
+        self._solved_here = True
         self._prepare_guidance()
         if self.backend.native:
             outcome = self._search_native(deadline, conflicts, memory_mb)
-        elif fork and (memory_mb is not None or (deadline is not None and not self.backend.interrupt)):
+        elif fork and (
+            memory_mb is not None or (not self.backend.interrupt and (deadline is not None or self._ctrl_c()))
+        ):
             out = run_in_child(lambda: self._search(None, conflicts, in_child=True), deadline, memory_mb)
             if out.reason:
                 return SolveResult(UNKNOWN, self.backend.name, SolveStats(solve_time=out.wall), reason=out.reason)
@@ -248,12 +260,17 @@ class Solver:
             outcome["status"], self.backend.name, outcome["stats"], model=outcome["model"], reason=outcome["reason"]
         )
 
+    def _ctrl_c(self) -> bool:
+        """Must this search run in a child for Ctrl-C?  A backend without ``interrupt()`` is
+        stopped by pysat's SIGINT handler, which longjmps out of the search: a signal that
+        lands inside ``malloc`` leaves its lock held and the next ``free()`` deadlocks.  On
+        the main thread such a search runs in a child that the parent kills instead, unless
+        a ``decide`` callback must run here (its side effects would stay in the child)."""
+        return _main() and (self.guidance is None or self.guidance.decide is None)
+
     def _search(self, deadline: float | None, conflicts: int | None, in_child: bool) -> dict:
         """One ``solve_limited`` call, here or in the watchdog's child; picklable result."""
         s = self._live()
-        if self.backend.name == "kissat404" and self._solved_here:
-            raise SolverOptionError("kissat404 is not incremental: it cannot solve twice")
-        self._solved_here = True
         if conflicts is not None:
             s.conf_budget(int(conflicts))
         fired = threading.Event()

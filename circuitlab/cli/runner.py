@@ -19,8 +19,11 @@ import click
 
 from circuitlab.errors import EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED, EXIT_USER_ERROR, CircuitlabError
 
+_stop_seen: list[int] = []  # the stop signals received during the command
+
 
 def _terminate(signum, frame):
+    _stop_seen.append(signum)
     raise KeyboardInterrupt  # SIGTERM stops a command like Ctrl-C: partial results, documented exit code
 
 
@@ -29,6 +32,9 @@ def run_command(group: click.Group, argv: list[str] | None) -> int:
     decided) and SIGTERM's are restored afterwards, for callers that run several."""
     old_int = signal.getsignal(signal.SIGINT)
     old_term = signal.signal(signal.SIGTERM, _terminate)
+    if old_int is signal.default_int_handler:  # not when started with SIGINT ignored
+        signal.signal(signal.SIGINT, _terminate)
+    _stop_seen.clear()
     try:
         return _run(group, argv)
     finally:
@@ -82,6 +88,9 @@ def _run_guarded(group: click.Group, argv: list[str] | None) -> int:
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0
     except Exception as e:  # noqa: BLE001 - every other exception is a bug, reported as one
+        if _stop_seen:  # a KeyboardInterrupt that a C extension turned into its own error
+            click.echo("circuitlab: interrupted", err=True)  # (e.g. "initialization failed" mid-import)
+            return EXIT_INTERRUPTED
         return _internal_error(e)
     return 0
 

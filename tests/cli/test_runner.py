@@ -143,3 +143,28 @@ def test_lec_imports_only_its_own_command(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "0 []"
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_an_error_that_a_stop_signal_caused_is_an_interruption(sig, capsys):
+    """A C extension importing when the signal lands turns the KeyboardInterrupt into its own
+    error (scipy: ImportError "initialization failed"): that is Ctrl-C, not a bug."""
+    import os
+    import signal
+
+    @click.group()
+    def g():
+        pass
+
+    @g.command()
+    def slow_import():
+        try:
+            os.kill(os.getpid(), getattr(signal, sig))
+            for _ in range(1000):  # the Python-level handler runs between bytecodes
+                pass
+        except KeyboardInterrupt:
+            raise ImportError("initialization failed") from None
+
+    assert run_command(g, ["slow-import"]) == 130
+    assert capsys.readouterr().err == "circuitlab: interrupted\n"
+    assert run_command(_group(RuntimeError("x")), ["boom"]) == EXIT_INTERNAL_ERROR  # the next command: a bug again
