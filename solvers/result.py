@@ -98,9 +98,10 @@ class SolveResult:
         if self.sweep is not None:
             sw = self.sweep
             by_cut = f"{sw['cut_proved']} by cut truth tables, " if sw.get("cut_proved") else ""
+            stalled = f", {sw['stalled']} not queried once SAT stalled" if sw.get("stalled") else ""
             lines.append(
                 f"c sweep: {sw['proved']} of {sw['candidates']} candidate nodes merged "
-                f"({by_cut}{sw['refuted']} refuted, {sw['undecided']} undecided), miter "
+                f"({by_cut}{sw['refuted']} refuted, {sw['undecided']} undecided{stalled}), miter "
                 f"{sw['ands_before']} -> {sw['ands_after']} ANDs in {sw['seconds']:.3f} s"
             )
             for w in sw.get("windows", ()):

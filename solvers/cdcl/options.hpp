@@ -64,6 +64,7 @@
   X(recycle_calls, 500, 1, 2000000000, "... and has answered this many queries")       \
   X(mode, 1, 0, 1, "0 sweep every round; 1 auto: a round that proves few candidates ends sweeping") \
   X(weak_percent, 10, 0, 100, "auto: a round is weak when it proves under this percentage of its SAT queries") \
+  X(stall_queries, 256, 0, 1000000, "auto: when this many SAT queries in a row decide under weak_percent of them, the rest of the round tries cuts only (0: never)") \
   X(sim_phases, 0, 0, 1, "queries decide first on the values of one simulated input pattern") \
   X(final, 1, 0, 1, "end with an unbounded check of the outputs left (0: return them undecided)") \
   X(seed, 0, 0, 2000000000, "random seed of the simulation patterns")

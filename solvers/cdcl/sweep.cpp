@@ -558,6 +558,19 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
   progress.total.store(in.num_vars());
   Status result = UNKNOWN;
   const bool guided = !swept_ && !defer_.empty();  // defer_ numbers the first round's AIG
+  // auto: a ring of the last stall_queries SAT answers (1: decided); when under
+  // weak_percent of them decided, the round's other candidates get cut checks only
+  const size_t ring = opts_.mode == 1 && stop_at_difference ? static_cast<size_t>(opts_.stall_queries) : 0;
+  std::vector<char> recent(ring, 1);
+  size_t recent_at = 0, recent_decided = ring;
+  bool stalled = false;
+  auto record = [&](bool decided) {
+    if (ring == 0) return;
+    recent_decided += static_cast<size_t>(decided) - static_cast<size_t>(recent[recent_at]);
+    recent[recent_at] = decided;
+    recent_at = (recent_at + 1) % ring;
+    stalled = recent_decided * 100 < static_cast<size_t>(opts_.weak_percent) * ring;
+  };
   for (uint32_t v = in.num_inputs + 1; v < in.num_vars() && result == UNKNOWN; ++v) {
     progress.done.store(v);
     if (!keep[v]) continue;
@@ -588,6 +601,10 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
         progress.proved.fetch_add(1);
         break;
       }
+      if (stalled) {  // SAT stopped deciding: the final check sees what is left
+        ++stats_.stalled;
+        break;
+      }
       if (cs.vars() > static_cast<uint32_t>(opts_.recycle_vars) &&
           cs.calls() >= static_cast<uint64_t>(opts_.recycle_calls)) {
         cs.recycle();
@@ -601,6 +618,7 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
         st = cs.solve({neg(x), y}, conflicts, seconds_left(), &interrupt_, props);
       }
       stats_.sat_calls += 2;
+      record(st != UNKNOWN);
       if (st == UNSAT) {  // proved: v is r (with polarity)
         cs.add_clause({x, neg(y)});
         b.redirect(a, c, target);
@@ -639,7 +657,7 @@ Status Sweeper::fraig_round(int64_t conflicts, bool* weak, bool stop_at_differen
   // weak: SAT proved few of its queries, so larger budgets in a later round would mostly
   // buy undecided answers (cut proofs do not count: a later round finds the same ones);
   // a round whose candidates were all deferred says nothing about internal equivalences
-  *weak = queries == 0 ? deferred == 0 : proofs * 100 < static_cast<uint64_t>(opts_.weak_percent) * queries;
+  *weak = stalled || (queries == 0 ? deferred == 0 : proofs * 100 < static_cast<uint64_t>(opts_.weak_percent) * queries);
   if (result == SAT) return SAT;  // cex_ holds it (bit 0 of the last pattern)
   for (uint32_t o : in.outputs) b.aig().outputs.push_back(mapped(o));
   aig_ = cleanup(b.aig());

@@ -78,7 +78,7 @@ std::vector<char> evaluate(const Aig& g, const std::vector<char>& inputs);
 struct SweepStats {
   uint64_t rounds = 0, candidates = 0, proved = 0, structural = 0, refuted = 0, undecided = 0;
   uint64_t counterexamples = 0, sat_calls = 0, conflicts = 0, decisions = 0, propagations = 0, recycles = 0;
-  uint64_t outputs_proved = 0, bughunt_calls = 0, deferred = 0, cut_proved = 0;
+  uint64_t outputs_proved = 0, bughunt_calls = 0, deferred = 0, cut_proved = 0, stalled = 0;
   uint64_t ands_before = 0, ands_after = 0, classes = 0;
   double time_sim = 0, time_sat = 0, time_total = 0;
   bool complete = true;  // false when the deadline or an interrupt stopped a round

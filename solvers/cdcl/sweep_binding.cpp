@@ -146,6 +146,7 @@ class PySweeper {
     d["outputs_proved"] = s.outputs_proved;
     d["bughunt_calls"] = s.bughunt_calls;
     d["deferred"] = s.deferred;
+    d["stalled"] = s.stalled;
     d["classes"] = s.classes;
     d["ands_before"] = s.ands_before;
     d["ands_after"] = s.ands_after;

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from circuitlab import generators
 from circuitlab.aig import AIGBuilder
 from circuitlab.aiger import read_aiger
 from circuitlab.benchmarks import LEC_INSTANCES
@@ -277,3 +278,20 @@ def test_cut_leaves_keeps_the_verdicts(leaves):
         if want == UNSAT:
             assert res.sweep["proved"] > 0
             assert (res.sweep["cut_proved"] > 0) == (leaves > 0)
+
+
+def test_auto_stops_querying_once_sat_stalls_and_sweep_mode_never_does():
+    from .test_window import multiplier_on
+
+    m = miter(
+        multiplier_on(4, generators.array_multiplier(6)),
+        multiplier_on(4, generators.dadda_multiplier(6)),
+        per_output=True,
+    )
+    hard = {"query_conflicts": 1, "cut_leaves": 0}  # every query undecided or nearly
+    stalled = prove_outputs_zero(m, options={**hard, "stall_queries": 16})
+    never = prove_outputs_zero(m, options={**hard, "stall_queries": 0})
+    swept = prove_outputs_zero(m, mode="sweep", options={**hard, "stall_queries": 16})
+    assert stalled.status == never.status == swept.status == UNSAT
+    assert stalled.stats["stalled"] > 0 and stalled.stats["undecided"] < never.stats["undecided"]
+    assert never.stats["stalled"] == 0 and swept.stats["stalled"] == 0
