@@ -382,7 +382,7 @@ def _final_check(
                 "seconds": round(res.stats.solve_time, 4),
             }
         )
-        if res.status == UNSAT:
+        if res.status == UNSAT or res.reason in ("interrupted", "timeout", "memory"):  # decided, or stopped
             res.sweep = {**(swept.sweep or {}), "windows": tried}
             _add_stats(res.stats, spent)
             res.stats.solve_time += swept.stats.solve_time

@@ -32,6 +32,7 @@ from circuitlab.aig import AIG, LIT
 LEVELS = (4, 8, 16, 32, 64)  # fanin levels grown below the difference region, in turn
 MAX_FRACTION = 0.5  # a window of more than this share of the cone is left to the full check
 MAX_OUTPUTS = 256  # more outputs left than this: no windows (cone marks cost O(outputs x nodes))
+MAX_MARK_WORDS = 1 << 25  # nor when the cone marks would take more 64-bit words (256 MiB)
 _EVEN = np.uint64(0x5555555555555555)
 
 
@@ -113,10 +114,14 @@ def windows(aig: AIG, levels: tuple[int, ...] = LEVELS, max_fraction: float = MA
     """The windows of the combinational miter ``aig`` (every output must be proved 0), smallest first.
 
     Yields nothing when no window is smaller than ``max_fraction`` of the cone, when an
-    output is constant 1, or when more than :data:`MAX_OUTPUTS` outputs are left.
+    output is constant 1, or when more than :data:`MAX_OUTPUTS` outputs are left (or
+    their cone marks would exceed :data:`MAX_MARK_WORDS`).
     """
     outs = aig.outputs[aig.outputs != 0]
+    words = -(-len(outs) // 32)  # of the cone marks, per variable
     if len(outs) == 0 or (outs == 1).any() or len(outs) > MAX_OUTPUTS or aig.num_latches:
+        return
+    if words * (aig.max_var + 1) > MAX_MARK_WORDS:
         return
     region, cone = difference_region(aig)
     first = aig.first_and_var

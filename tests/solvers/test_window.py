@@ -147,3 +147,22 @@ def test_lec_prints_the_windows_and_no_windows_turns_them_off(tmp_path):
     assert out.returncode == 0 and "c window:" in out.stdout and "UNSAT" in out.stdout
     out = subprocess.run([*cmd, "--no-windows", "--json"], capture_output=True, text=True)
     assert out.returncode == 0 and "windows" not in json.loads(out.stdout)["sweep"]
+
+
+def test_a_stopped_window_stops_the_check(monkeypatch):
+    """Ctrl-C (or the deadline) during a window ends the check: no further window, no full check."""
+    from circuitlab.solvers import UNKNOWN, core
+    from circuitlab.solvers.result import SolveResult, SolveStats
+
+    calls = []
+
+    def stopped(w, opts, seconds, guide_final):
+        calls.append(w.levels)
+        return SolveResult(UNKNOWN, opts.backend, SolveStats(solve_time=0.5), reason="interrupted")
+
+    monkeypatch.setattr(core, "_window_check", stopped)
+    a = multiplier_on(6, generators.array_multiplier(5))
+    b = multiplier_on(6, generators.wallace_multiplier(5))
+    res = check_equivalence(a, b, sweep_options=WEAK)
+    assert res.status == UNKNOWN and res.reason == "interrupted" and calls == [4]
+    assert res.sweep["windows"][0]["verdict"] == "UNKNOWN"
