@@ -127,3 +127,13 @@ def test_build_suite_families(tmp_path):
     assert (mnist.num_inputs, mnist.num_outputs, mnist.num_ands) == (1568, 4, 312376)
     small = suite.random_lgn(widths=(60, 30), in_dim=16, classes=3)
     assert small.num_inputs == 16 and evaluate(small, [[0] * 16]).shape == (1, small.num_outputs)
+
+
+def test_the_proof_configuration_certifies_equivalent_answers_with_dratify(tmp_path):
+    instances, _ = suite.read_manifest(_suite(tmp_path))
+    done = suite.run_suite(instances, ["cadical195+proof"], tmp_path / "results.jsonl", timeout=60)
+    eq, neq = done["i2c-dc2", "cadical195+proof"], done["i2c-bug", "cadical195+proof"]
+    assert eq["verdict"] == EQ and eq["proof"]["verified"] is True and eq["proof"]["steps"] > 0
+    assert neq["verdict"] == NEQ and "proof" not in neq  # a counterexample is simulated instead
+    md = suite.report(instances, ["cadical195+proof"], done, 60, [])
+    assert "DRAT proofs checked by dratify: 1 of 1 accepted" in md and "| i2c-dc2 | cadical195+proof |" in md
