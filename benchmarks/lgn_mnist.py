@@ -47,6 +47,9 @@ BITS = 2  # thermometer thresholds per pixel (1/3, 2/3): two input channels
 CONFIGS: dict[str, dict[str, Any]] = {
     "conv": {"conv": "16,32", "layers": 2, "width": 4000, "tau": 20.0},  # 26x26x16 trees, pool, 11x11x32, pool
     "dense": {"layers": 4, "width": 30000, "tau": 55.0},
+    # difflogic's MNIST depth (6 layers); tau ~ sqrt(gates per class) as above
+    "deep": {"layers": 6, "width": 16000, "tau": 40.0},
+    "small": {"layers": 6, "width": 8000, "tau": 28.0},
 }
 COMMON: dict[str, Any] = {
     "dataset": "mnist",
@@ -92,8 +95,9 @@ def run_training(name: str, out: Path, budget: float) -> None:
     import torch
 
     torch.set_num_threads(1)
-    from circuitlab.lgn.train import train
+    from circuitlab.lgn.train import keep_freed_memory, train
 
+    keep_freed_memory()  # as train() does, so the probe times what training will run
     per_step = probe_step_time(_config(name, out, 1, budget))
     steps = max(100, int(budget / (per_step * 1.1)))  # evaluations cost time too
     cfg = _config(name, out, steps, budget)

@@ -232,3 +232,15 @@ def test_cosine_schedule_decays_to_one_percent(tmp_path, one_thread):
     train(cfg)
     opt = load_checkpoint(tmp_path / "run" / "checkpoint.pt")["optimizer"]
     assert opt["param_groups"][0]["lr"] == pytest.approx(2e-4)
+
+
+def test_keep_freed_memory_sets_glibc_thresholds():
+    import platform
+
+    from circuitlab.lgn.train import keep_freed_memory
+
+    ok = keep_freed_memory()
+    if platform.libc_ver()[0] == "glibc":
+        assert ok is True
+    else:
+        assert ok is False
