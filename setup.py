@@ -4,6 +4,7 @@
 * ``circuitlab._sim_kernel``: the bit-parallel AIG interpreter of ``circuitlab.compiled``.
 * ``circuitlab._dimacs_kernel``: DIMACS text of clause arrays (``circuitlab.cnf``'s streaming writer).
 * ``circuitlab.lgn._gate_kernel``: the fused logic-gate kernel of ``circuitlab.lgn.c_kernel``.
+* ``circuitlab.lgn._layered_kernel``: bit-parallel inference of ``circuitlab.lgn.layered``.
 
 The C kernels export plain C functions and are loaded with ctypes; they are built as
 extension modules only so that pip compiles and installs them with the package.
@@ -70,6 +71,12 @@ ext_modules = [
         "circuitlab.lgn._gate_kernel",
         ["lgn/gate_kernel.c"],
         extra_compile_args=[*_flags(), "-std=c11", "-ffp-contract=off"],
+        extra_link_args=_link_flags(),
+    ),
+    Extension(
+        "circuitlab.lgn._layered_kernel",
+        ["lgn/layered_kernel.c"],
+        extra_compile_args=[*_flags(), "-std=c11"],
         extra_link_args=_link_flags(),
     ),
 ]

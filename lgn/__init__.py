@@ -9,7 +9,7 @@ Modules: ``gates`` (the 16 functions as coefficients), ``connections`` (wiring),
 ``layers`` / ``groupsum`` / ``model`` (torch modules), ``discrete`` (the hard network as
 flat arrays), ``data`` (bundled and generated datasets), ``config`` / ``train`` /
 ``checkpoint`` / ``plot`` / ``infer`` (training and loading), ``compile`` / ``export``
-(the circuit, checked against the network).  The commands live in ``circuitlab.cli.lgn``.
+(the circuit, checked against the network), ``layered`` (fast bit-parallel inference).  The commands live in ``circuitlab.cli.lgn``.
 
 Importing this package imports nothing heavy; the names below load on first use.
 """
@@ -29,6 +29,7 @@ _EXPORTS = {
     "load_dataset": "data",
     "load_model": "infer",
     "load_discrete": "infer",
+    "LayeredLGN": "layered",
     "logic_gates": "ops",
     "LGNError": "errors",
     "LGNConfigError": "errors",

@@ -1,0 +1,219 @@
+/* Layer-by-layer bit-parallel inference of a discretized logic gate network, used by
+ * circuitlab.lgn.layered.
+ *
+ * Samples are bit-packed: one value is V uint64 words, 64 V samples (one AVX2 register
+ * for V = 4).  The network arrives compiled into flat arrays (see layered.py):
+ *
+ *   - per layer, the kept gates in runs of one gate id: run r is (op, start, end) over
+ *     the layer's gate positions, and gate j reads rows a[j], b[j] of the layer below
+ *     (of the packed inputs for the first layer);
+ *   - the last layer's runs are additionally grouped by class: class c owns positions
+ *     [class_start[c], class_start[c + 1]).
+ *
+ * Hidden layers are written to one of two scratch buffers [width, V]; the working set
+ * is two layers of one block, not the whole batch, so it stays in cache.  A run is one
+ * tight loop over its gates with the gate's expression fixed (no per-gate dispatch).
+ *
+ * GroupSum and the argmax are bit-sliced, like the compiled circuit of compile.py:
+ *   - the last layer's outputs of a class are never stored: each one is added to a
+ *     carry-save counter (a full adder turns three pending values of weight 2^i into one
+ *     of weight 2^i and one of weight 2^(i+1), 5 word ops), and the pending values are
+ *     summed with a ripple adder at the end, giving the count as P bit planes;
+ *   - the argmax walks the classes in order and keeps a challenger only when its count is
+ *     strictly greater (the first index wins ties, as numpy's argmax), comparing bit
+ *     planes from the most significant one down.
+ * The output is the predicted class as bit planes, LSB first: out[bit, W].
+ *
+ * lgn_run returns 0, or -1 when scratch memory cannot be allocated (nothing is written).
+ * Single-threaded; the arrays are trusted (layered.py builds and checks them).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define V 4       /* words per value */
+#define MAXW 64   /* counter weights: counts below 2^63 */
+#define MAXBITS 64
+
+typedef uint64_t vec __attribute__((vector_size(V * 8)));
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define MULTIVERSION
+#endif
+
+/* Everything the block loop calls is inlined into lgn_run, so each of its target clones
+ * (AVX2, baseline) compiles the whole loop for its own instruction set. */
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE vec load(const uint64_t *p) {
+    vec v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+INLINE void store(uint64_t *p, vec v) { memcpy(p, &v, sizeof v); }
+
+static void *alloc64(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
+
+/* Carry-save counter of one class: pending values per weight (at most two each). */
+typedef struct {
+    vec p[MAXW][2];
+    int n[MAXW];
+} counter;
+
+INLINE void counter_add(counter *c, vec v) {
+    for (int w = 0; w < MAXW - 1; w++) {
+        if (c->n[w] < 2) {
+            c->p[w][c->n[w]++] = v;
+            return;
+        }
+        const vec x = c->p[w][0], y = c->p[w][1], t = x ^ y;
+        c->p[w][0] = t ^ v; /* sum: stays at weight w */
+        c->n[w] = 1;
+        v = (x & y) | (t & v); /* carry: goes to weight w + 1 */
+    }
+}
+
+/* The count as bit planes planes[0..P): ripple-add what is pending at each weight. */
+INLINE void counter_planes(const counter *c, int P, vec *planes) {
+    vec carry = {0};
+    for (int w = 0; w < P; w++) {
+        vec x = c->n[w] > 0 ? c->p[w][0] : (vec){0};
+        vec y = c->n[w] > 1 ? c->p[w][1] : (vec){0};
+        const vec t = x ^ y;
+        planes[w] = t ^ carry;
+        carry = (x & y) | (t & carry);
+    }
+}
+
+/* One run of gates with a fixed expression EXPR(x, y): BODY consumes r. */
+#define RUN_GATES(OP, BODY)                                                               \
+    switch (OP) {                                                                         \
+    case 0: LOOP((vec){0}, BODY); break;                                                  \
+    case 1: LOOP(x & y, BODY); break;                                                     \
+    case 2: LOOP(x & ~y, BODY); break;                                                    \
+    case 3: LOOP(x, BODY); break;                                                         \
+    case 4: LOOP(~x & y, BODY); break;                                                    \
+    case 5: LOOP(y, BODY); break;                                                         \
+    case 6: LOOP(x ^ y, BODY); break;                                                     \
+    case 7: LOOP(x | y, BODY); break;                                                     \
+    case 8: LOOP(~(x | y), BODY); break;                                                  \
+    case 9: LOOP(~(x ^ y), BODY); break;                                                  \
+    case 10: LOOP(~y, BODY); break;                                                       \
+    case 11: LOOP(x | ~y, BODY); break;                                                   \
+    case 12: LOOP(~x, BODY); break;                                                       \
+    case 13: LOOP(~x | y, BODY); break;                                                   \
+    case 14: LOOP(~(x & y), BODY); break;                                                 \
+    default: LOOP(~(vec){0}, BODY); break;                                                \
+    }
+
+#define LOOP(EXPR, BODY)                                                                  \
+    for (long j = start; j < end; j++) {                                                  \
+        const vec x = load(src + (long)a[j] * stride), y = load(src + (long)b[j] * stride); \
+        (void)x;                                                                          \
+        (void)y;                                                                          \
+        const vec r = (EXPR);                                                             \
+        BODY;                                                                             \
+    }
+
+/* Evaluate one block (V words of every input row, rows `stride` words apart) and write
+ * the class planes of its `valid` words to out + w0 (rows W apart). */
+INLINE void run_block(long n_layers, const int64_t *width, const int32_t *a_all, const int32_t *b_all,
+                      const int64_t *runs, const int64_t *n_runs, long n_classes, const int64_t *class_start,
+                      int P, int n_bits, const uint64_t *in, long stride0, uint64_t *buf0, uint64_t *buf1,
+                      counter *cnt, vec *planes, uint64_t *out, long W, long w0, long valid) {
+    const uint64_t *src = in;
+    long stride = stride0, off = 0;
+    const int64_t *run = runs;
+    for (long l = 0; l < n_layers; l++) {
+        const int32_t *a = a_all + off, *b = b_all + off;
+        const long nr = n_runs[l];
+        if (l + 1 < n_layers) {
+            uint64_t *dst = (l % 2 == 0) ? buf0 : buf1;
+            for (long k = 0; k < nr; k++, run += 3) {
+                const long op = run[0], start = run[1], end = run[2];
+                RUN_GATES(op, store(dst + j * V, r))
+            }
+            src = dst;
+            stride = V;
+        } else {
+            /* last layer: runs never cross a class boundary; feed each class's counter */
+            long c = 0;
+            memset(cnt->n, 0, sizeof cnt->n);
+            for (long k = 0; k < nr; k++, run += 3) {
+                const long op = run[0], start = run[1], end = run[2];
+                while (start >= class_start[c + 1]) {
+                    counter_planes(cnt, P, planes + c * P);
+                    memset(cnt->n, 0, sizeof cnt->n);
+                    c++;
+                }
+                RUN_GATES(op, counter_add(cnt, r))
+            }
+            for (; c < n_classes; c++) {
+                counter_planes(cnt, P, planes + c * P);
+                memset(cnt->n, 0, sizeof cnt->n);
+            }
+        }
+        off += width[l];
+    }
+    /* argmax over classes, first index on ties */
+    vec best[MAXBITS], idx[MAXBITS];
+    for (int i = 0; i < P; i++) best[i] = planes[i];
+    for (int i = 0; i < n_bits; i++) idx[i] = (vec){0};
+    for (long c = 1; c < n_classes; c++) {
+        const vec *x = planes + c * P;
+        vec gt = {0}, eq = ~(vec){0};
+        for (int i = P - 1; i >= 0; i--) {
+            gt |= eq & x[i] & ~best[i];
+            eq &= ~(x[i] ^ best[i]);
+        }
+        for (int i = 0; i < P; i++) best[i] = (gt & x[i]) | (~gt & best[i]);
+        for (int i = 0; i < n_bits; i++)
+            if ((c >> i) & 1) idx[i] |= gt;
+            else idx[i] &= ~gt;
+    }
+    for (int i = 0; i < n_bits; i++) {
+        uint64_t tmp[V];
+        store(tmp, idx[i]);
+        memcpy(out + i * W + w0, tmp, valid * sizeof(uint64_t));
+    }
+}
+
+long lgn_block_words(void) { return V; }
+
+MULTIVERSION long lgn_run(long n_layers, const int64_t *width, const int32_t *a, const int32_t *b,
+                          const int64_t *runs, const int64_t *n_runs, long n_classes,
+                          const int64_t *class_start, long P, long n_bits, long in_dim, const uint64_t *in,
+                          long W, uint64_t *out) {
+    long max_width = 1;
+    for (long l = 0; l + 1 < n_layers; l++)
+        if (width[l] > max_width) max_width = width[l];
+    uint64_t *buf0 = alloc64((size_t)max_width * V * 8);
+    uint64_t *buf1 = alloc64((size_t)max_width * V * 8);
+    uint64_t *inbuf = alloc64((size_t)(in_dim > 0 ? in_dim : 1) * V * 8);
+    counter *cnt = alloc64(sizeof(counter));
+    vec *planes = alloc64((size_t)n_classes * P * sizeof(vec));
+    long rc = 0;
+    if (!buf0 || !buf1 || !inbuf || !cnt || !planes) {
+        rc = -1;
+        goto done;
+    }
+    /* each block's input words are first copied into a contiguous [in_dim, V] buffer:
+     * read in place, the rows would sit W words apart, one page each */
+    for (long w0 = 0; w0 < W; w0 += V) {
+        const long valid = W - w0 < V ? W - w0 : V;
+        if (valid < V) memset(inbuf, 0, (size_t)in_dim * V * 8);
+        for (long i = 0; i < in_dim; i++) memcpy(inbuf + i * V, in + i * W + w0, valid * 8);
+        run_block(n_layers, width, a, b, runs, n_runs, n_classes, class_start, (int)P, (int)n_bits, inbuf, V, buf0,
+                  buf1, cnt, planes, out, W, w0, valid);
+    }
+done:
+    free(buf0);
+    free(buf1);
+    free(inbuf);
+    free(cnt);
+    free(planes);
+    return rc;
+}

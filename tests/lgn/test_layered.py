@@ -1,0 +1,91 @@
+"""Layered bit-parallel inference: the same predictions as the network and its circuit."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from circuitlab.compiled import pack_bool
+from circuitlab.lgn.compile import CompiledLGN
+from circuitlab.lgn.discrete import DiscreteLayer, DiscreteNetwork
+from circuitlab.lgn.errors import LGNConfigError
+from circuitlab.lgn.layered import LayeredLGN, compile_program
+
+
+def random_network(seed, in_dim=12, widths=(24, 16, 12), k=3, tau=1.0):
+    rng = np.random.default_rng(seed)
+    layers, w = [], in_dim
+    for out in widths:
+        layers.append(
+            DiscreteLayer(rng.integers(0, w, out), rng.integers(0, w, out), rng.integers(0, 16, out).astype(np.uint8))
+        )
+        w = out
+    return DiscreteNetwork(in_dim, k, tau, tuple(layers))
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("k", [2, 3, 10])
+@pytest.mark.parametrize("n", [1, 255, 256, 700, 1100])
+def test_matches_network_and_circuit(seed, k, n):
+    # batch sizes around the 256-sample block: a partial last block, exactly one, several
+    dn = random_network(seed, widths=(40, 30, 7 * k), k=k)
+    x = np.random.default_rng(seed + 100).random((n, dn.in_dim)) < 0.5
+    want = dn.predict(x).tolist()
+    assert LayeredLGN(dn).predict(x).tolist() == want
+    assert CompiledLGN.from_network(dn).predict(x).tolist() == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    depth=st.integers(1, 4),
+    k=st.integers(1, 6),
+    group=st.integers(1, 40),
+    n=st.integers(1, 600),
+)
+def test_random_networks_hypothesis(seed, depth, k, group, n):
+    rng = np.random.default_rng(seed)
+    widths = [int(rng.integers(1, 30)) for _ in range(depth - 1)] + [k * group]
+    dn = random_network(seed, in_dim=int(rng.integers(1, 20)), widths=tuple(widths), k=k)
+    x = rng.random((n, dn.in_dim)) < rng.random()
+    assert LayeredLGN(dn).predict(x).tolist() == dn.predict(x).tolist()
+
+
+def test_packed_planes_equal_the_circuit_outputs():
+    dn = random_network(3, widths=(50, 40, 30), k=10)
+    x = np.random.default_rng(0).random((999, dn.in_dim)) < 0.5
+    words = pack_bool(x)
+    got = LayeredLGN(dn).predict_packed(words)
+    want = CompiledLGN.from_network(dn).predict_packed(words)
+    n_words = got.shape[1]
+    # bits past the last sample are padding in both; compare the real ones
+    mask = np.full(n_words, ~np.uint64(0))
+    mask[-1] = np.uint64((1 << (999 % 64)) - 1)
+    assert got.shape == want.shape
+    assert ((got ^ want) & mask).max() == 0
+
+
+def test_ties_pick_the_first_class():
+    layer = DiscreteLayer(np.zeros(6, np.int64), np.zeros(6, np.int64), np.full(6, 15, np.uint8))
+    dn = DiscreteNetwork(2, 3, 1.0, (layer,))
+    assert LayeredLGN(dn).predict(np.array([[0, 1], [1, 1]], bool)).tolist() == [0, 0]
+
+
+def test_unused_gates_are_dropped():
+    # gate 1 of layer 1 feeds only an input that layer 2's gates ignore
+    l1 = DiscreteLayer(np.array([0, 1]), np.array([1, 0]), np.array([3, 6], np.uint8))
+    l2 = DiscreteLayer(np.array([0, 0]), np.array([1, 1]), np.array([3, 12], np.uint8))
+    dn = DiscreteNetwork(2, 2, 1.0, (l1, l2))
+    lay = LayeredLGN(dn)
+    assert lay.num_gates == 3
+    assert compile_program(dn).b[:1].tolist() == [0]  # the ignored input points at row 0
+    x = np.array([[a, b] for a in (0, 1) for b in (0, 1)], bool)
+    assert lay.predict(x).tolist() == dn.predict(x).tolist() == [1, 1, 0, 0]
+
+
+def test_bad_shapes_raise():
+    lay = LayeredLGN(random_network(0))
+    with pytest.raises(LGNConfigError, match=r"\[N, 12\]"):
+        lay.predict(np.zeros((3, 5), bool))
+    with pytest.raises(LGNConfigError, match=r"\[12, W\]"):
+        lay.predict_packed(np.zeros((5, 2), np.uint64))
