@@ -7,16 +7,7 @@ from circuitlab.lgn.compile import CompiledLGN, compile_netlist, compile_network
 from circuitlab.lgn.discrete import DiscreteLayer, DiscreteNetwork
 from circuitlab.sim import evaluate
 
-
-def random_network(seed, in_dim=12, widths=(24, 16, 12), k=3, tau=1.0):
-    rng = np.random.default_rng(seed)
-    layers, w = [], in_dim
-    for out in widths:
-        layers.append(
-            DiscreteLayer(rng.integers(0, w, out), rng.integers(0, w, out), rng.integers(0, 16, out).astype(np.uint8))
-        )
-        w = out
-    return DiscreteNetwork(in_dim, k, tau, tuple(layers))
+from .networks import random_network
 
 
 @pytest.mark.parametrize("seed", range(6))

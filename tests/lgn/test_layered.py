@@ -11,16 +11,7 @@ from circuitlab.lgn.discrete import DiscreteLayer, DiscreteNetwork
 from circuitlab.lgn.errors import LGNConfigError
 from circuitlab.lgn.layered import LayeredLGN, compile_program
 
-
-def random_network(seed, in_dim=12, widths=(24, 16, 12), k=3, tau=1.0):
-    rng = np.random.default_rng(seed)
-    layers, w = [], in_dim
-    for out in widths:
-        layers.append(
-            DiscreteLayer(rng.integers(0, w, out), rng.integers(0, w, out), rng.integers(0, 16, out).astype(np.uint8))
-        )
-        w = out
-    return DiscreteNetwork(in_dim, k, tau, tuple(layers))
+from .networks import random_network
 
 
 @pytest.mark.parametrize("seed", range(5))
