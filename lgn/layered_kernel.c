@@ -16,9 +16,10 @@
  *
  * GroupSum and the argmax are bit-sliced, like the compiled circuit of compile.py:
  *   - the last layer's outputs of a class are never stored: each one is added to a
- *     carry-save counter (a full adder turns three pending values of weight 2^i into one
- *     of weight 2^i and one of weight 2^(i+1), 5 word ops), and the pending values are
- *     summed with a ripple adder at the end, giving the count as P bit planes;
+ *     carry-save counter (a full adder turns three values of weight 2^i into one of
+ *     weight 2^i and one of weight 2^(i+1), 5 word ops; eight values at a time go
+ *     through a fixed tree, see `counter`), and what is left pending is summed with a
+ *     ripple adder at the end, giving the count as P bit planes;
  *   - the argmax walks the classes in order and keeps a challenger only when its count is
  *     strictly greater (the first index wins ties, as numpy's argmax), comparing bit
  *     planes from the most significant one down.
@@ -57,14 +58,27 @@ INLINE void store(uint64_t *p, vec v) { memcpy(p, &v, sizeof v); }
 
 static void *alloc64(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
 
-/* Carry-save counter of one class: pending values per weight (at most two each). */
+/* Counter of one class.  Values arrive one at a time; every eight go through a fixed
+ * carry-save tree (Harley-Seal: running sums of weight 1, 2 and 4 kept in `ones`, `twos`,
+ * `fours`) that leaves one value of weight 8, and those go to the general carry-save
+ * store p (at most two pending values per weight). */
 typedef struct {
     vec p[MAXW][2];
     int n[MAXW];
+    vec ones, twos, fours;
+    vec buf[8];
+    int nb;
 } counter;
 
-INLINE void counter_add(counter *c, vec v) {
-    for (int w = 0; w < MAXW - 1; w++) {
+INLINE void counter_reset(counter *c) {
+    memset(c->n, 0, sizeof c->n);
+    c->ones = c->twos = c->fours = (vec){0};
+    c->nb = 0;
+}
+
+/* Add value v of weight 2^w to the store. */
+INLINE void counter_add_at(counter *c, vec v, int w) {
+    for (; w < MAXW - 1; w++) {
         if (c->n[w] < 2) {
             c->p[w][c->n[w]++] = v;
             return;
@@ -76,8 +90,42 @@ INLINE void counter_add(counter *c, vec v) {
     }
 }
 
+/* Full adder: (hi, lo) = a + b + c, bit-sliced. */
+#define CSA(hi, lo, a, b, c)                \
+    do {                                    \
+        const vec u_ = (a) ^ (b);           \
+        const vec a_ = (a), b_ = (b), c_ = (c); \
+        hi = (a_ & b_) | (u_ & c_);         \
+        lo = u_ ^ c_;                       \
+    } while (0)
+
+INLINE void counter_add(counter *c, vec v) {
+    c->buf[c->nb++] = v;
+    if (c->nb < 8) return;
+    c->nb = 0;
+    const vec *d = c->buf;
+    vec twos_a, twos_b, fours_a, fours_b, eights;
+    CSA(twos_a, c->ones, c->ones, d[0], d[1]);
+    CSA(twos_b, c->ones, c->ones, d[2], d[3]);
+    CSA(fours_a, c->twos, c->twos, twos_a, twos_b);
+    CSA(twos_a, c->ones, c->ones, d[4], d[5]);
+    CSA(twos_b, c->ones, c->ones, d[6], d[7]);
+    CSA(fours_b, c->twos, c->twos, twos_a, twos_b);
+    CSA(eights, c->fours, c->fours, fours_a, fours_b);
+    counter_add_at(c, eights, 3);
+}
+
+/* Move the running sums and the buffered values into the store. */
+INLINE void counter_flush(counter *c) {
+    counter_add_at(c, c->ones, 0);
+    counter_add_at(c, c->twos, 1);
+    counter_add_at(c, c->fours, 2);
+    for (int i = 0; i < c->nb; i++) counter_add_at(c, c->buf[i], 0);
+}
+
 /* The count as bit planes planes[0..P): ripple-add what is pending at each weight. */
-INLINE void counter_planes(const counter *c, int P, vec *planes) {
+INLINE void counter_planes(counter *c, int P, vec *planes) {
+    counter_flush(c);
     vec carry = {0};
     for (int w = 0; w < P; w++) {
         vec x = c->n[w] > 0 ? c->p[w][0] : (vec){0};
@@ -141,19 +189,19 @@ INLINE void run_block(long n_layers, const int64_t *width, const int32_t *a_all,
         } else {
             /* last layer: runs never cross a class boundary; feed each class's counter */
             long c = 0;
-            memset(cnt->n, 0, sizeof cnt->n);
+            counter_reset(cnt);
             for (long k = 0; k < nr; k++, run += 3) {
                 const long op = run[0], start = run[1], end = run[2];
                 while (start >= class_start[c + 1]) {
                     counter_planes(cnt, P, planes + c * P);
-                    memset(cnt->n, 0, sizeof cnt->n);
+                    counter_reset(cnt);
                     c++;
                 }
                 RUN_GATES(op, counter_add(cnt, r))
             }
             for (; c < n_classes; c++) {
                 counter_planes(cnt, P, planes + c * P);
-                memset(cnt->n, 0, sizeof cnt->n);
+                counter_reset(cnt);
             }
         }
         off += width[l];

@@ -80,3 +80,11 @@ def test_bad_shapes_raise():
         lay.predict(np.zeros((3, 5), bool))
     with pytest.raises(LGNConfigError, match=r"\[12, W\]"):
         lay.predict_packed(np.zeros((5, 2), np.uint64))
+
+
+def test_large_groups():
+    # 1,500 gates per class: counts need 11 bit planes and many carry-save levels
+    dn = random_network(7, in_dim=30, widths=(200, 3000), k=2)
+    x = np.random.default_rng(1).random((300, 30)) < 0.5
+    assert LayeredLGN(dn).predict(x).tolist() == dn.predict(x).tolist()
+    assert np.ptp(dn.scores(x)) > 0
