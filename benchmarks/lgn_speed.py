@@ -136,17 +136,17 @@ def compiled_inference(width: int, layers: int, n_samples: int, seed: int = 0) -
         t = time.perf_counter()
         comp.predict_packed(packed)
         t_run = min(t_run, time.perf_counter() - t)
-    lay = LayeredLGN(dn)
-    lay.predict_packed(packed[:, :16])  # warm-up
+    fast = LayeredLGN(dn)
+    fast.predict_packed(packed[:, :16])  # warm-up
     t_layered = float("inf")
     for _ in range(3):
         t = time.perf_counter()
-        lay.predict_packed(packed)
+        fast.predict_packed(packed)
         t_layered = min(t_layered, time.perf_counter() - t)
     # exactness on a slice: circuit == layered kernel == numpy network
     k = min(2000, n_samples)
     assert (comp.predict(x[:k]) == dn.predict(x[:k])).all()
-    assert (lay.predict(x[:k]) == dn.predict(x[:k])).all()
+    assert (fast.predict(x[:k]) == dn.predict(x[:k])).all()
     st = dn.gate_stats()
     return {
         "network_gates": st["total_gates"],
