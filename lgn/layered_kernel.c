@@ -4,15 +4,17 @@
  * Samples are bit-packed: one value is V uint64 words, 64 V samples (one AVX2 register
  * for V = 4).  The network arrives compiled into flat arrays (see layered.py):
  *
- *   - per layer, the kept gates in runs of one gate id: run r is (op, start, end) over
- *     the layer's gate positions, and gate j reads rows a[j], b[j] of the layer below
- *     (of the packed inputs for the first layer);
- *   - the last layer's runs are additionally grouped by class: class c owns positions
- *     [class_start[c], class_start[c + 1]).
+ *   - a value table: rows [0, in_dim) are the inputs, row in_dim + j is gate j's output;
+ *     pass-through gates and inverters were folded away at compile time, so only gates
+ *     that compute something have rows, and a gate may read any earlier row;
+ *   - the gates in runs of one gate id: run r is (op, start, end), and gate j computes
+ *     op(row a[j], row b[j]);
+ *   - the last layer likewise (la, lb, its runs), grouped by class: class c owns
+ *     positions [class_start[c], class_start[c + 1]); its outputs are counted, not stored.
  *
- * Hidden layers are written to one of two scratch buffers [width, V]; the working set
- * is two layers of one block, not the whole batch, so it stays in cache.  A run is one
- * tight loop over its gates with the gate's expression fixed (no per-gate dispatch).
+ * A block of V words is evaluated at a time, so the working set is one row per gate of
+ * one block (tens to hundreds of kilobytes), not the whole batch.  A run is one tight
+ * loop over its gates with the gate's expression fixed (no per-gate dispatch).
  *
  * GroupSum and the argmax are bit-sliced, like the compiled circuit of compile.py:
  *   - the last layer's outputs of a class are never stored: each one is added to a
@@ -159,58 +161,51 @@ INLINE void counter_planes(counter *c, int P, vec *planes) {
 
 #define LOOP(EXPR, BODY)                                                                  \
     for (long j = start; j < end; j++) {                                                  \
-        const vec x = load(src + (long)a[j] * stride), y = load(src + (long)b[j] * stride); \
+        const vec x = load(vals + (long)a[j] * V), y = load(vals + (long)b[j] * V);       \
         (void)x;                                                                          \
         (void)y;                                                                          \
         const vec r = (EXPR);                                                             \
         BODY;                                                                             \
     }
 
-/* Evaluate one block (V words of every input row, rows `stride` words apart) and write
- * the class planes of its `valid` words to out + w0 (rows W apart). */
-INLINE void run_block(long n_layers, const int64_t *width, const int32_t *a_all, const int32_t *b_all,
-                      const int64_t *runs, const int64_t *n_runs, long n_classes, const int64_t *class_start,
-                      int P, int n_bits, const uint64_t *in, long stride0, uint64_t *buf0, uint64_t *buf1,
-                      counter *cnt, vec *planes, uint64_t *out, long W, long w0, long valid) {
-    const uint64_t *src = in;
-    long stride = stride0, off = 0;
-    const int64_t *run = runs;
-    for (long l = 0; l < n_layers; l++) {
-        const int32_t *a = a_all + off, *b = b_all + off;
-        const long nr = n_runs[l];
-        if (l + 1 < n_layers) {
-            uint64_t *dst = (l % 2 == 0) ? buf0 : buf1;
-            for (long k = 0; k < nr; k++, run += 3) {
-                const long op = run[0], start = run[1], end = run[2];
-                RUN_GATES(op, store(dst + j * V, r))
-            }
-            src = dst;
-            stride = V;
-        } else {
-            /* last layer: runs never cross a class boundary; feed each class's counter */
-            long c = 0;
-            counter_reset(cnt);
-            for (long k = 0; k < nr; k++, run += 3) {
-                const long op = run[0], start = run[1], end = run[2];
-                while (start >= class_start[c + 1]) {
-                    counter_planes(cnt, P, planes + c * P);
-                    counter_reset(cnt);
-                    c++;
-                }
-                RUN_GATES(op, counter_add(cnt, r))
-            }
-            for (; c < n_classes; c++) {
-                counter_planes(cnt, P, planes + c * P);
-                counter_reset(cnt);
-            }
+/* Evaluate one block: vals[0, in_dim) holds its inputs; the gates fill the rest; the
+ * class planes of its `valid` words go to out + w0 (rows W apart). */
+INLINE void run_block(long in_dim, const int32_t *ga, const int32_t *gb, const int64_t *gruns, long n_gruns,
+                      const int32_t *la, const int32_t *lb, const int64_t *lruns, long n_lruns, long n_classes,
+                      const int64_t *class_start, int P, int n_bits, uint64_t *vals, counter *cnt, vec *planes,
+                      uint64_t *out, long W, long w0, long valid) {
+    const int64_t *run = gruns;
+    {
+        const int32_t *a = ga, *b = gb;
+        uint64_t *dst = vals + in_dim * V;
+        for (long k = 0; k < n_gruns; k++, run += 3) {
+            const long op = run[0], start = run[1], end = run[2];
+            RUN_GATES(op, store(dst + j * V, r))
         }
-        off += width[l];
+    }
+    /* last layer: runs never cross a class boundary; feed each class's counter */
+    const int32_t *a = la, *b = lb;
+    long c = 0;
+    counter_reset(cnt);
+    run = lruns;
+    for (long k = 0; k < n_lruns; k++, run += 3) {
+        const long op = run[0], start = run[1], end = run[2];
+        while (start >= class_start[c + 1]) {
+            counter_planes(cnt, P, planes + c * P);
+            counter_reset(cnt);
+            c++;
+        }
+        RUN_GATES(op, counter_add(cnt, r))
+    }
+    for (; c < n_classes; c++) {
+        counter_planes(cnt, P, planes + c * P);
+        counter_reset(cnt);
     }
     /* argmax over classes, first index on ties */
     vec best[MAXBITS], idx[MAXBITS];
     for (int i = 0; i < P; i++) best[i] = planes[i];
     for (int i = 0; i < n_bits; i++) idx[i] = (vec){0};
-    for (long c = 1; c < n_classes; c++) {
+    for (c = 1; c < n_classes; c++) {
         const vec *x = planes + c * P;
         vec gt = {0}, eq = ~(vec){0};
         for (int i = P - 1; i >= 0; i--) {
@@ -231,36 +226,29 @@ INLINE void run_block(long n_layers, const int64_t *width, const int32_t *a_all,
 
 long lgn_block_words(void) { return V; }
 
-MULTIVERSION long lgn_run(long n_layers, const int64_t *width, const int32_t *a, const int32_t *b,
-                          const int64_t *runs, const int64_t *n_runs, long n_classes,
-                          const int64_t *class_start, long P, long n_bits, long in_dim, const uint64_t *in,
+MULTIVERSION long lgn_run(long in_dim, long n_gates, const int32_t *ga, const int32_t *gb, const int64_t *gruns,
+                          long n_gruns, const int32_t *la, const int32_t *lb, const int64_t *lruns, long n_lruns,
+                          long n_classes, const int64_t *class_start, long P, long n_bits, const uint64_t *in,
                           long W, uint64_t *out) {
-    long max_width = 1;
-    for (long l = 0; l + 1 < n_layers; l++)
-        if (width[l] > max_width) max_width = width[l];
-    uint64_t *buf0 = alloc64((size_t)max_width * V * 8);
-    uint64_t *buf1 = alloc64((size_t)max_width * V * 8);
-    uint64_t *inbuf = alloc64((size_t)(in_dim > 0 ? in_dim : 1) * V * 8);
+    uint64_t *vals = alloc64((size_t)(in_dim + n_gates + 1) * V * 8);
     counter *cnt = alloc64(sizeof(counter));
     vec *planes = alloc64((size_t)n_classes * P * sizeof(vec));
     long rc = 0;
-    if (!buf0 || !buf1 || !inbuf || !cnt || !planes) {
+    if (!vals || !cnt || !planes) {
         rc = -1;
         goto done;
     }
-    /* each block's input words are first copied into a contiguous [in_dim, V] buffer:
-     * read in place, the rows would sit W words apart, one page each */
+    /* each block's input words are first copied into rows of V words: read in place,
+     * the rows would sit W words apart, one page each */
     for (long w0 = 0; w0 < W; w0 += V) {
         const long valid = W - w0 < V ? W - w0 : V;
-        if (valid < V) memset(inbuf, 0, (size_t)in_dim * V * 8);
-        for (long i = 0; i < in_dim; i++) memcpy(inbuf + i * V, in + i * W + w0, valid * 8);
-        run_block(n_layers, width, a, b, runs, n_runs, n_classes, class_start, (int)P, (int)n_bits, inbuf, V, buf0,
-                  buf1, cnt, planes, out, W, w0, valid);
+        if (valid < V) memset(vals, 0, (size_t)in_dim * V * 8);
+        for (long i = 0; i < in_dim; i++) memcpy(vals + i * V, in + i * W + w0, valid * 8);
+        run_block(in_dim, ga, gb, gruns, n_gruns, la, lb, lruns, n_lruns, n_classes, class_start, (int)P,
+                  (int)n_bits, vals, cnt, planes, out, W, w0, valid);
     }
 done:
-    free(buf0);
-    free(buf1);
-    free(inbuf);
+    free(vals);
     free(cnt);
     free(planes);
     return rc;

@@ -68,8 +68,10 @@ def test_unused_gates_are_dropped():
     l2 = DiscreteLayer(np.array([0, 0]), np.array([1, 1]), np.array([3, 12], np.uint8))
     dn = DiscreteNetwork(2, 2, 1.0, (l1, l2))
     lay = LayeredLGN(dn)
-    assert lay.num_gates == 3
-    assert compile_program(dn).b[:1].tolist() == [0]  # the ignored input points at row 0
+    prog = compile_program(dn)
+    assert prog.gates == 0  # layer 1: gate 0 is a wire (input 0), gate 1 unused
+    assert lay.num_gates == 2  # the two last-layer gates, counted
+    assert prog.la.tolist() == [0, 0] and prog.lb.tolist() == [0, 0]  # both read input 0; b is ignored
     x = np.array([[a, b] for a in (0, 1) for b in (0, 1)], bool)
     assert lay.predict(x).tolist() == dn.predict(x).tolist() == [1, 1, 0, 0]
 
@@ -88,3 +90,29 @@ def test_large_groups():
     x = np.random.default_rng(1).random((300, 30)) < 0.5
     assert LayeredLGN(dn).predict(x).tolist() == dn.predict(x).tolist()
     assert np.ptp(dn.scores(x)) > 0
+
+
+def test_fold_table_complements_inputs():
+    from circuitlab.lgn.gates import eval_gate_numpy
+    from circuitlab.lgn.layered import FOLD
+
+    a = np.array([0, 0, 1, 1], bool)
+    b = np.array([0, 1, 0, 1], bool)
+    for g in range(16):
+        for na in (0, 1):
+            for nb in (0, 1):
+                want = eval_gate_numpy(np.full(4, g), a ^ bool(na), b ^ bool(nb))
+                assert eval_gate_numpy(np.full(4, FOLD[g, na, nb]), a, b).tolist() == want.tolist()
+
+
+def test_wires_and_inverters_take_no_rows():
+    # a chain of NOT / pass-through gates, then an XOR reading two inverted inputs
+    l1 = DiscreteLayer(np.array([0, 1]), np.array([1, 0]), np.array([12, 10], np.uint8))  # ~x0, ~x0
+    l2 = DiscreteLayer(np.array([0, 1]), np.array([1, 0]), np.array([3, 6], np.uint8))  # a, a ^ b
+    l3 = DiscreteLayer(np.array([1, 0]), np.array([0, 1]), np.array([9, 5], np.uint8))  # xnor, b
+    dn = DiscreteNetwork(2, 2, 1.0, (l1, l2, l3))
+    prog = compile_program(dn)
+    assert prog.gates == 1  # only layer 2's XOR computes something; it reads x0 twice, uncomplemented
+    assert prog.ga.tolist() == [0] and prog.gb.tolist() == [0]
+    x = np.array([[a, b] for a in (0, 1) for b in (0, 1)], bool)
+    assert LayeredLGN(dn).predict(x).tolist() == dn.predict(x).tolist()
