@@ -97,7 +97,7 @@ def run_training(name: str, out: Path, budget: float) -> None:
     torch.set_num_threads(1)
     from circuitlab.lgn.train import keep_freed_memory, train
 
-    keep_freed_memory()  # as train() does, so the probe times what training will run
+    keep_freed_memory()  # as train-lgn does; first, so that the probe times what training runs
     per_step = probe_step_time(_config(name, out, 1, budget))
     steps = max(100, int(budget / (per_step * 1.1)))  # evaluations cost time too
     cfg = _config(name, out, steps, budget)
@@ -286,8 +286,9 @@ def report(out: Path, results: Path) -> None:
         "",
         "## Layered kernel, every run (one core)",
         "",
-        "`circuitlab.lgn.layered`: the used gates layer by layer, 256 images per AVX2 word op, "
-        "GroupSum as bit-sliced carry-save popcounts; checked against the network on all 10,000 test images. "
+        "`circuitlab.lgn.layered`: the used gates that compute something (pass-through gates and inverters "
+        "fold away), 256 images per AVX2 word op, GroupSum as bit-sliced carry-save popcounts over the last "
+        "layer; checked against the network on all 10,000 test images. "
         "200,000 images (the test set 20 times), best of 5.",
         "",
         "| run | hard acc | mismatches | gates evaluated | images/s packed | images/s with packing |",

@@ -10,17 +10,17 @@
  *   - the gates in runs of one gate id: run r is (op, start, end), and gate j computes
  *     op(row a[j], row b[j]);
  *   - the last layer likewise (la, lb, its runs), grouped by class: class c owns
- *     positions [class_start[c], class_start[c + 1]); its outputs are counted, not stored.
+ *     positions [class_start[c], class_start[c + 1]); its outputs are counted.
  *
  * A block of V words is evaluated at a time, so the working set is one row per gate of
  * one block (tens to hundreds of kilobytes), not the whole batch.  A run is one tight
  * loop over its gates with the gate's expression fixed (no per-gate dispatch).
  *
  * GroupSum and the argmax are bit-sliced, like the compiled circuit of compile.py:
- *   - the last layer's outputs of a class are never stored: each one is added to a
- *     carry-save counter (a full adder turns three values of weight 2^i into one of
+ *   - the last layer's outputs of one class go to a scratch row block and are counted
+ *     with carry-save adders (a full adder turns three values of weight 2^i into one of
  *     weight 2^i and one of weight 2^(i+1), 5 word ops; eight values at a time go
- *     through a fixed tree, see `counter`), and what is left pending is summed with a
+ *     through a fixed tree, see `count_values`), and what is left pending is summed with a
  *     ripple adder at the end, giving the count as P bit planes;
  *   - the argmax walks the classes in order and keeps a challenger only when its count is
  *     strictly greater (the first index wins ties, as numpy's argmax), comparing bit
@@ -60,23 +60,11 @@ INLINE void store(uint64_t *p, vec v) { memcpy(p, &v, sizeof v); }
 
 static void *alloc64(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
 
-/* Counter of one class.  Values arrive one at a time; every eight go through a fixed
- * carry-save tree (Harley-Seal: running sums of weight 1, 2 and 4 kept in `ones`, `twos`,
- * `fours`) that leaves one value of weight 8, and those go to the general carry-save
- * store p (at most two pending values per weight). */
+/* Carry-save store of one class's count: at most two pending values per weight. */
 typedef struct {
     vec p[MAXW][2];
     int n[MAXW];
-    vec ones, twos, fours;
-    vec buf[8];
-    int nb;
 } counter;
-
-INLINE void counter_reset(counter *c) {
-    memset(c->n, 0, sizeof c->n);
-    c->ones = c->twos = c->fours = (vec){0};
-    c->nb = 0;
-}
 
 /* Add value v of weight 2^w to the store. */
 INLINE void counter_add_at(counter *c, vec v, int w) {
@@ -93,41 +81,41 @@ INLINE void counter_add_at(counter *c, vec v, int w) {
 }
 
 /* Full adder: (hi, lo) = a + b + c, bit-sliced. */
-#define CSA(hi, lo, a, b, c)                \
-    do {                                    \
-        const vec u_ = (a) ^ (b);           \
+#define CSA(hi, lo, a, b, c)                    \
+    do {                                        \
         const vec a_ = (a), b_ = (b), c_ = (c); \
-        hi = (a_ & b_) | (u_ & c_);         \
-        lo = u_ ^ c_;                       \
+        const vec u_ = a_ ^ b_;                 \
+        hi = (a_ & b_) | (u_ & c_);             \
+        lo = u_ ^ c_;                           \
     } while (0)
 
-INLINE void counter_add(counter *c, vec v) {
-    c->buf[c->nb++] = v;
-    if (c->nb < 8) return;
-    c->nb = 0;
-    const vec *d = c->buf;
-    vec twos_a, twos_b, fours_a, fours_b, eights;
-    CSA(twos_a, c->ones, c->ones, d[0], d[1]);
-    CSA(twos_b, c->ones, c->ones, d[2], d[3]);
-    CSA(fours_a, c->twos, c->twos, twos_a, twos_b);
-    CSA(twos_a, c->ones, c->ones, d[4], d[5]);
-    CSA(twos_b, c->ones, c->ones, d[6], d[7]);
-    CSA(fours_b, c->twos, c->twos, twos_a, twos_b);
-    CSA(eights, c->fours, c->fours, fours_a, fours_b);
-    counter_add_at(c, eights, 3);
-}
-
-/* Move the running sums and the buffered values into the store. */
-INLINE void counter_flush(counter *c) {
-    counter_add_at(c, c->ones, 0);
-    counter_add_at(c, c->twos, 1);
-    counter_add_at(c, c->fours, 2);
-    for (int i = 0; i < c->nb; i++) counter_add_at(c, c->buf[i], 0);
+/* Count the m values d[0..m) into c (which starts empty): eight at a time through a
+ * fixed carry-save tree (Harley-Seal: running sums of weight 1, 2 and 4 in registers)
+ * that leaves one value of weight 8 for the store, then the rest one by one. */
+INLINE void count_values(counter *c, const uint64_t *d, long m) {
+    memset(c->n, 0, sizeof c->n);
+    vec ones = {0}, twos = {0}, fours = {0};
+    long i = 0;
+    for (; i + 8 <= m; i += 8) {
+        const uint64_t *e = d + i * V;
+        vec twos_a, twos_b, fours_a, fours_b, eights;
+        CSA(twos_a, ones, ones, load(e), load(e + V));
+        CSA(twos_b, ones, ones, load(e + 2 * V), load(e + 3 * V));
+        CSA(fours_a, twos, twos, twos_a, twos_b);
+        CSA(twos_a, ones, ones, load(e + 4 * V), load(e + 5 * V));
+        CSA(twos_b, ones, ones, load(e + 6 * V), load(e + 7 * V));
+        CSA(fours_b, twos, twos, twos_a, twos_b);
+        CSA(eights, fours, fours, fours_a, fours_b);
+        counter_add_at(c, eights, 3);
+    }
+    counter_add_at(c, ones, 0);
+    counter_add_at(c, twos, 1);
+    counter_add_at(c, fours, 2);
+    for (; i < m; i++) counter_add_at(c, load(d + i * V), 0);
 }
 
 /* The count as bit planes planes[0..P): ripple-add what is pending at each weight. */
-INLINE void counter_planes(counter *c, int P, vec *planes) {
-    counter_flush(c);
+INLINE void counter_planes(const counter *c, int P, vec *planes) {
     vec carry = {0};
     for (int w = 0; w < P; w++) {
         vec x = c->n[w] > 0 ? c->p[w][0] : (vec){0};
@@ -172,7 +160,7 @@ INLINE void counter_planes(counter *c, int P, vec *planes) {
  * class planes of its `valid` words go to out + w0 (rows W apart). */
 INLINE void run_block(long in_dim, const int32_t *ga, const int32_t *gb, const int64_t *gruns, long n_gruns,
                       const int32_t *la, const int32_t *lb, const int64_t *lruns, long n_lruns, long n_classes,
-                      const int64_t *class_start, int P, int n_bits, uint64_t *vals, counter *cnt, vec *planes,
+                      const int64_t *class_start, int P, int n_bits, uint64_t *vals, uint64_t *tmp, counter *cnt, vec *planes,
                       uint64_t *out, long W, long w0, long valid) {
     const int64_t *run = gruns;
     {
@@ -183,23 +171,20 @@ INLINE void run_block(long in_dim, const int32_t *ga, const int32_t *gb, const i
             RUN_GATES(op, store(dst + j * V, r))
         }
     }
-    /* last layer: runs never cross a class boundary; feed each class's counter */
+    /* last layer, class by class: the class's values go to `tmp` (runs never cross a
+     * class boundary), then they are counted */
     const int32_t *a = la, *b = lb;
-    long c = 0;
-    counter_reset(cnt);
     run = lruns;
-    for (long k = 0; k < n_lruns; k++, run += 3) {
-        const long op = run[0], start = run[1], end = run[2];
-        while (start >= class_start[c + 1]) {
-            counter_planes(cnt, P, planes + c * P);
-            counter_reset(cnt);
-            c++;
+    long k = 0, c;
+    for (c = 0; c < n_classes; c++) {
+        const long c0 = class_start[c], c1 = class_start[c + 1];
+        uint64_t *dst = tmp - c0 * V;
+        for (; k < n_lruns && run[1] < c1; k++, run += 3) {
+            const long op = run[0], start = run[1], end = run[2];
+            RUN_GATES(op, store(dst + j * V, r))
         }
-        RUN_GATES(op, counter_add(cnt, r))
-    }
-    for (; c < n_classes; c++) {
+        count_values(cnt, tmp, c1 - c0);
         counter_planes(cnt, P, planes + c * P);
-        counter_reset(cnt);
     }
     /* argmax over classes, first index on ties */
     vec best[MAXBITS], idx[MAXBITS];
@@ -230,11 +215,15 @@ MULTIVERSION long lgn_run(long in_dim, long n_gates, const int32_t *ga, const in
                           long n_gruns, const int32_t *la, const int32_t *lb, const int64_t *lruns, long n_lruns,
                           long n_classes, const int64_t *class_start, long P, long n_bits, const uint64_t *in,
                           long W, uint64_t *out) {
+    long group = 1; /* the largest class */
+    for (long c = 0; c < n_classes; c++)
+        if (class_start[c + 1] - class_start[c] > group) group = class_start[c + 1] - class_start[c];
     uint64_t *vals = alloc64((size_t)(in_dim + n_gates + 1) * V * 8);
+    uint64_t *tmp = alloc64((size_t)group * V * 8);
     counter *cnt = alloc64(sizeof(counter));
     vec *planes = alloc64((size_t)n_classes * P * sizeof(vec));
     long rc = 0;
-    if (!vals || !cnt || !planes) {
+    if (!vals || !tmp || !cnt || !planes) {
         rc = -1;
         goto done;
     }
@@ -245,10 +234,11 @@ MULTIVERSION long lgn_run(long in_dim, long n_gates, const int32_t *ga, const in
         if (valid < V) memset(vals, 0, (size_t)in_dim * V * 8);
         for (long i = 0; i < in_dim; i++) memcpy(vals + i * V, in + i * W + w0, valid * 8);
         run_block(in_dim, ga, gb, gruns, n_gruns, la, lb, lruns, n_lruns, n_classes, class_start, (int)P,
-                  (int)n_bits, vals, cnt, planes, out, W, w0, valid);
+                  (int)n_bits, vals, tmp, cnt, planes, out, W, w0, valid);
     }
 done:
     free(vals);
+    free(tmp);
     free(cnt);
     free(planes);
     return rc;

@@ -266,6 +266,10 @@ def keep_freed_memory() -> bool:
     the in-process equivalent of the ``MALLOC_MMAP_THRESHOLD_`` and
     ``MALLOC_TRIM_THRESHOLD_`` environment variables.  Returns False where the C library
     has no ``mallopt`` (not glibc); nothing changes then.
+
+    It changes the whole process for good (freed memory stays mapped), so ``train`` does
+    not call it: ``circuitlab train-lgn`` and the MNIST benchmark, processes that only
+    train, do.
     """
     import ctypes
     import ctypes.util
@@ -280,8 +284,6 @@ def keep_freed_memory() -> bool:
 
 
 def _train(cfg: TrainConfig, d: _Dist, device: torch.device) -> dict:
-    if device.type == "cpu":
-        keep_freed_memory()
     out = Path(cfg.out_dir)
     ckpt_path = out / CHECKPOINT_NAME
     data = load_dataset(cfg.dataset, cfg.bits, cfg.encoding, cfg.seed)

@@ -24,8 +24,9 @@ from .options import config_options
 def train_lgn(as_json, **options):
     """Train a differentiable logic gate network (Petersen et al. 2022; light / Gumbel variants)."""
     with deferred_signals():
-        from circuitlab.lgn.train import train
+        from circuitlab.lgn.train import keep_freed_memory, train
 
+    keep_freed_memory()  # this process only trains: reuse freed buffers instead of faulting pages in
     result = train(TrainConfig(**options))
     final = result["final"] or {}
     if os.environ.get("RANK", "0") != "0":  # under torchrun only rank 0 reports
