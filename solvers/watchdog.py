@@ -10,8 +10,10 @@ while waiting kills the child and reports ``"interrupted"``.
 A memory limit is an ``RLIMIT_AS`` on the child: the child's current address space
 plus ``memory_mb``.  Running out shows as a ``MemoryError`` or as the child dying
 (C++ ``bad_alloc`` aborts); both are reported as ``"memory"``.  Free heap the child
-inherits is already mapped, so a long-lived parent with a large free heap gives its
-children that much more room than ``memory_mb`` (the CLI runs in a fresh process).
+inherits is already mapped, so before measuring, the child hands the free top of its
+heap back (glibc ``malloc_trim``); free chunks inside the heap stay mapped, so a
+long-lived parent with a fragmented free heap still gives its children that much more
+room than ``memory_mb`` (the CLI runs in a fresh process).
 """
 
 from __future__ import annotations
@@ -62,6 +64,15 @@ def _die_with_parent() -> None:
         pass
 
 
+def _trim_heap() -> None:
+    """Return the free top of the heap to the OS (glibc; a no-op elsewhere)."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _child_main(fn, conn, deadline, memory_mb):
     """Body of the child: limit itself, run ``fn``, send ``(kind, payload)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent owns Ctrl-C and kills us
@@ -77,6 +88,7 @@ def _child_main(fn, conn, deadline, memory_mb):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # nor its "terminate called after std::bad_alloc" on the terminal
         os.close(devnull)
+        _trim_heap()
         limit = _address_space() + int(memory_mb * 2**20)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:

@@ -66,3 +66,24 @@ def test_ctrl_c_while_waiting_kills_the_child_and_reports_interrupted():
     out = run_in_child(lambda: time.sleep(30), deadline=start + 20)
     assert out.reason == "interrupted"
     assert time.monotonic() - start < 5
+
+
+def test_memory_limit_holds_after_a_large_free_heap():
+    # a parent that keeps freed memory (train-lgn's keep_freed_memory) once let the child
+    # reuse a GiB of free heap without touching the limit; run in a fresh interpreter
+    code = """
+import time
+from circuitlab.lgn.train import keep_freed_memory
+from circuitlab.solvers.watchdog import run_in_child
+keep_freed_memory()
+blocks = [bytearray(16 * 2**20) for _ in range(100)]
+del blocks
+def hog():
+    return len([bytearray(16 * 2**20) for _ in range(64)])
+print(run_in_child(hog, deadline=time.monotonic() + 30, memory_mb=64).reason)
+"""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "memory"
