@@ -30,7 +30,7 @@ from circuitlab.aiger import read_aiger
 from circuitlab.benchmarks import LEC_INSTANCES
 from circuitlab.benchmarks.results_io import RESULTS
 from circuitlab.benchmarks.solvers_instances import ALL_CIRCUITS, Instance, build_instances
-from circuitlab.fileio import atomic_write
+from circuitlab.fileio import atomic_path, atomic_write
 from circuitlab.solvers import BACKENDS, UNKNOWN, UNSAT, check_equivalence
 
 
@@ -144,10 +144,11 @@ def cactus(insts, times, abc, timeout: float, path: Path) -> None:
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        with atomic_path(path, suffix=".tmp.png") as tmp:
+            fig.savefig(tmp, dpi=120)
+    finally:
+        plt.close(fig)
 
 
 def main(argv=None) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from .aig import AIG
 from .aiger import read_aiger, write_aiger
 from .errors import UserError
+from .fileio import atomic_path
 
 
 class AbcError(UserError):
@@ -83,11 +84,11 @@ def abc_optimize_file(src, script: str, dst, timeout: float = 600.0) -> None:
     dst = Path(dst)
     if not Path(src).is_file():
         raise AbcError(f"{src}: no such file")
-    tmp = dst.with_name(f".{dst.name}.tmp")
-    run_abc(f"read {src}; {SCRIPTS.get(script, 'strash; ' + script)}; write_aiger -s {tmp}", timeout)
-    if not tmp.exists():
-        raise AbcError(f"ABC wrote no output for {src} ({script})")
-    tmp.replace(dst)
+    with atomic_path(dst) as tmp:
+        tmp.unlink()  # ABC writing nothing must show as no file
+        run_abc(f"read {src}; {SCRIPTS.get(script, 'strash; ' + script)}; write_aiger -s {tmp}", timeout)
+        if not tmp.exists():
+            raise AbcError(f"ABC wrote no output for {src} ({script})")
 
 
 def abc_cec(a, b, timeout: float = 600.0) -> bool:

@@ -19,8 +19,6 @@ random patterns; the standard error of every label is stored with it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,7 +31,7 @@ from torch_geometric.data import Data
 from circuitlab.abc import abc_optimize
 from circuitlab.aig import AIG
 from circuitlab.aiger import read_aiger
-from circuitlab.fileio import load_weights_file
+from circuitlab.fileio import atomic_path, load_weights_file
 from circuitlab.generators import ADDERS, MULTIPLIERS, random_aig
 
 from .data import aig_to_data
@@ -278,18 +276,8 @@ def build_corpus(cfg: CorpusConfig | None = None, epfl_dir=None, progress=None) 
 
 def save_corpus(corpus: dict, path) -> None:
     """``torch.save`` through a temporary file and a rename (never a half-written file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         torch.save(corpus, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,7 +28,7 @@ import numpy as np
 import torch
 from torch_geometric.data import Batch
 
-from circuitlab.fileio import atomic_write
+from circuitlab.fileio import atomic_path, atomic_write
 
 from .checkpoint import load_checkpoint, model_from_checkpoint, model_payload, save_checkpoint
 from .config import TrainConfig
@@ -115,16 +113,11 @@ def plot_history(history: list, path) -> None:
     ax[1].set_ylabel("validation MAE")
     ax[1].legend(fontsize=8)
     fig.tight_layout()
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=90)
-        os.replace(tmp, path)
+        with atomic_path(path, suffix=".tmp.png") as tmp:
+            fig.savefig(tmp, dpi=90)
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def export_weights(model: CascadGNN, path, info: dict) -> None:

@@ -6,7 +6,6 @@ import json
 import os
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -142,26 +141,3 @@ def ignore_signals() -> None:
             return
         except KeyboardInterrupt:  # a pending one fired between the two calls: go round
             continue
-
-
-@contextmanager
-def deferred_signals():
-    """Hold SIGINT and SIGTERM while heavy modules (torch) import, then act on them.
-
-    A KeyboardInterrupt raised inside torch's import can escape through C++ code that
-    cannot unwind it (the process aborts); here the signal is only recorded, and raised
-    as KeyboardInterrupt once the import is done.
-    """
-    import signal
-
-    seen: list[int] = []
-    old = {
-        sig: signal.signal(sig, lambda signum, frame: seen.append(signum)) for sig in (signal.SIGINT, signal.SIGTERM)
-    }
-    try:
-        yield
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
-    if seen:
-        raise KeyboardInterrupt

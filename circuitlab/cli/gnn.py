@@ -13,7 +13,7 @@ import click
 
 from circuitlab.gnn.config import TrainConfig
 
-from .common import deferred_signals
+from ..fileio import deferred_signals
 from .options import config_options
 
 

@@ -14,7 +14,8 @@ import click
 
 from circuitlab.lgn.config import TrainConfig
 
-from .common import deferred_signals, json_option
+from ..fileio import deferred_signals
+from .common import json_option
 from .options import config_options
 
 
