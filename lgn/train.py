@@ -238,6 +238,8 @@ def train(cfg: TrainConfig) -> dict:
         record), ``num_gates``, ``num_params``, ``params_per_gate``, ``checkpoint``,
         ``weights_digest`` (sha256 of the final state dict) and, when distributed,
         ``rank_weight_digests`` (every rank's digest; equal when the ranks agree).
+        Under DDP only rank 0 evaluates: on the other ranks ``history`` is empty and
+        ``final`` is None.
     """
     cfg.validate()
     d, device = _setup(cfg)
